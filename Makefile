@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: MIT
+# skbtools - one non-recursive Makefile.
+#   make            build lib, BPF objects + skeleton, the four programs into $(O)
+#   make check      build and run every test (tests/run.sh), ends "N passed, N failed"
+#   make SAN=1      build with ASan+UBSan (into build-san unless O= is given)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install the Debian packages needed to build and test
+#   make demo       record a little real traffic and show it
+#   V=1             show full commands
+
+VERSION := 0.1.0
+SAN     ?= 0
+ifeq ($(SAN),1)
+O       ?= build-san
+else
+O       ?= build
+endif
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+          -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Ilib -I$(O) -I$(O)/bpf \
+              -DSKBTOOLS_VERSION='"$(VERSION)"' -MMD -MP
+ifeq ($(SAN),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDSAN := -fsanitize=address,undefined
+endif
+
+PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
+BPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+BPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf
+LIBS_READER := $(O)/libskb.a $(PCAP_LIBS) -lz
+
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
+
+PROGS := skbrec skbcat skb2pcap skbgrep
+# Per-program sources: every .c in cmd/NAME/.
+define prog_objs
+$(patsubst %.c,$(O)/%.o,$(wildcard cmd/$(1)/*.c))
+endef
+
+BPF_SRC := $(wildcard bpf/*.bpf.c)
+BPF_OBJ := $(BPF_SRC:bpf/%.bpf.c=$(O)/bpf/%.bpf.o)
+BPF_SKEL := $(BPF_SRC:bpf/%.bpf.c=$(O)/bpf/%.skel.h)
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+TEST_PROGS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(wildcard tests/unit/*.c))
+
+all: $(addprefix $(O)/,$(PROGS)) $(O)/pcap2skb $(TEST_PROGS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libskb.a: $(LIB_OBJ)
+	$(call msg,AR,$@)rm -f $@ && ar rcs $@ $^
+
+# BPF objects (CO-RE) and their libbpf skeletons.
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c
+	@mkdir -p $(dir $@)
+	$(call msg,BPF,$<)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
+		-Wall -Werror -Ibpf -I$(O)/bpf $(BPF_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/bpf/%.skel.h: $(O)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
+
+# skbrec is the only program that links libbpf; its objects need the skeleton.
+$(call prog_objs,skbrec): $(BPF_SKEL)
+$(call prog_objs,skbrec): ALL_CFLAGS += $(BPF_CFLAGS)
+
+$(O)/skbrec: $(call prog_objs,skbrec) $(O)/libskb.a
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(call prog_objs,skbrec) $(O)/libskb.a $(BPF_LIBS) -lz
+
+$(O)/skbcat: $(call prog_objs,skbcat) $(O)/libskb.a
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(call prog_objs,skbcat) $(LIBS_READER)
+
+$(O)/skb2pcap: $(call prog_objs,skb2pcap) $(O)/libskb.a
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(call prog_objs,skb2pcap) $(LIBS_READER)
+
+$(O)/skbgrep: $(call prog_objs,skbgrep) $(O)/libskb.a
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(call prog_objs,skbgrep) $(LIBS_READER)
+
+# Test helpers: pcap2skb (not installed) and C unit tests.
+$(O)/pcap2skb: $(O)/tests/pcap2skb.o $(O)/libskb.a
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(LIBS_READER)
+
+$(O)/tests/%: $(O)/tests/unit/%.o $(O)/libskb.a
+	@mkdir -p $(dir $@)
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(LIBS_READER)
+
+check: all
+	$(Q)BUILD=$(abspath $(O)) SAN=$(SAN) bash tests/run.sh $(TESTS)
+
+deps:
+	$(Q)bash scripts/deps.sh
+
+demo:
+	$(Q)bash scripts/deps.sh
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(abspath $(O)) bash scripts/demo.sh
+
+MAN8 := $(wildcard man/*.8)
+MAN1 := $(wildcard man/*.1)
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(O)/skbrec $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0755 $(O)/skbcat $(O)/skb2pcap $(O)/skbgrep $(DESTDIR)$(PREFIX)/bin/
+	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
+	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
+
+clean:
+	rm -rf build build-san $(O)
+
+.PHONY: all check deps demo install clean
+.DELETE_ON_ERROR:
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

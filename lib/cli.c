@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/* cli.c - shared command-line helpers (see cli.h). */
+#include "cli.h"
+#include "skb.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *skb_prog = "skbtools";
+int skb_verbose;
+
+void skb_cli_init(const char *argv0)
+{
+	const char *s = argv0 ? strrchr(argv0, '/') : NULL;
+	if (argv0)
+		skb_prog = s ? s + 1 : argv0;
+}
+
+static void vwarn(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof(buf), "%s: ", skb_prog);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = 0;
+	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	size_t len = strlen(buf);
+	if (len + 1 < sizeof(buf))
+		buf[len++] = '\n';
+	/* one write so concurrent messages do not interleave */
+	ssize_t r = write(STDERR_FILENO, buf, len);
+	(void)r;
+}
+
+void skb_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void skb_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+int skb_parse_u64(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	if (!s || !*s || *s == '-' || *s == '+')
+		goto bad;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || *end)
+		goto bad;
+	if (v < min || v > max) {
+		skb_warn("%s: %s is out of range (%llu..%llu)", what, s,
+			 (unsigned long long)min, (unsigned long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+bad:
+	skb_warn("%s: '%s' is not a number", what, s ? s : "");
+	return -1;
+}
+
+int skb_parse_size(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char num[64];
+	size_t n = s ? strlen(s) : 0;
+	uint64_t mult = 1;
+	if (n == 0 || n >= sizeof(num)) {
+		skb_warn("%s: '%s' is not a size", what, s ? s : "");
+		return -1;
+	}
+	memcpy(num, s, n + 1);
+	switch (num[n - 1]) {
+	case 'k': case 'K': mult = 1ull << 10; break;
+	case 'm': case 'M': mult = 1ull << 20; break;
+	case 'g': case 'G': mult = 1ull << 30; break;
+	}
+	if (mult > 1)
+		num[n - 1] = 0;
+	uint64_t v;
+	if (skb_parse_u64(what, num, 0, UINT64_MAX / mult, &v))
+		return -1;
+	v *= mult;
+	if (v < min || v > max) {
+		skb_warn("%s: %s is out of range (%llu..%llu)", what, s,
+			 (unsigned long long)min, (unsigned long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int skb_open_binary_output(const char *path)
+{
+	int fd;
+	if (!path || !strcmp(path, "-")) {
+		fd = STDOUT_FILENO;
+		if (isatty(fd))
+			skb_die(2, "refusing to write binary data to a terminal "
+				   "(pipe into skbcat, or use -o FILE)");
+		return fd;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		skb_die(2, "%s: %s", path, strerror(errno));
+	return fd;
+}
+
+void skb_ignore_sigpipe(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+}
+
+bool skb_is_epipe(int err)
+{
+	if (err < 0)
+		err = -err;
+	return err == EPIPE;
+}
+
+static const char *kind_prefix(int kind)
+{
+	switch (kind) {
+	case SKB_PROBE_TP: return "tp";
+	case SKB_PROBE_KPROBE: return "k";
+	case SKB_PROBE_KRETPROBE: return "kr";
+	default: return "";
+	}
+}
+
+/* "kprobe:" and "kretprobe:" are long spellings of "k:" and "kr:". */
+static const char *split_type(const char *pat, char *type, size_t tsz)
+{
+	static const struct { const char *in, *out; } types[] = {
+		{ "tp:", "tp" }, { "k:", "k" }, { "kprobe:", "k" },
+		{ "kr:", "kr" }, { "kretprobe:", "kr" },
+	};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		size_t n = strlen(types[i].in);
+		if (!strncmp(pat, types[i].in, n)) {
+			snprintf(type, tsz, "%s", types[i].out);
+			return pat + n;
+		}
+	}
+	type[0] = 0;
+	return pat;
+}
+
+bool skb_probe_match(const char *pattern, const struct skb_probe *p)
+{
+	char type[8];
+	const char *rest = split_type(pattern, type, sizeof(type));
+	const char *spec = p->spec ? p->spec : "";
+	const char *body = strchr(spec, ':');   /* spec without its "TYPE:" */
+	body = body ? body + 1 : spec;
+
+	if (type[0] && strcmp(type, kind_prefix(p->kind)))
+		return false;
+	if (strpbrk(rest, "*?["))
+		return fnmatch(rest, body, 0) == 0 || fnmatch(rest, spec, 0) == 0;
+	return strstr(type[0] ? body : spec, rest) != NULL;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# tests/run.sh [tNNNN ...] - run the test scripts, print one summary line:
+#   N passed, N failed, N skipped
+# followed by the name and reason of every skipped case.
+set -u
+cd "$(dirname "$0")"
+RESULTS=$(mktemp /tmp/skbtest-results.XXXXXX)
+export RESULTS
+trap 'rm -f "$RESULTS"' EXIT
+
+scripts=()
+if [ $# -gt 0 ]; then
+	for a in "$@"; do scripts+=($(ls ${a}*.sh 2>/dev/null || ls t*${a}*.sh)); done
+else
+	scripts=(t[0-9]*.sh)
+fi
+
+for s in "${scripts[@]}"; do
+	echo "*** $s"
+	bash "./$s" || true
+done
+
+awk '
+	$1 == "RESULT" { p += $2; f += $3; s += $4 }
+	$1 == "SKIP"   { $1 = ""; skips = skips "  skipped:" $0 "\n" }
+	END {
+		printf "%s", skips
+		if (s > 0) printf "%d passed, %d failed, %d skipped\n", p, f, s
+		else printf "%d passed, %d failed\n", p, f
+		exit (f > 0 || p == 0)
+	}' "$RESULTS"
