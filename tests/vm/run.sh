@@ -1,0 +1,347 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# tests/vm/run.sh [--prepare|--kernel-release|--help] CMD [ARG...]
+#
+# Runs CMD as root inside a throw-away VM booted on a pinned Debian 6.1
+# kernel, so that code paths this host's kernel lacks (kprobes, kretprobes,
+# fentry) get exercised by `make check`.
+#
+#   - qemu-system-x86_64 with TCG (no KVM needed), 2 vCPUs, 1 GiB.
+#   - The kernel is Debian's own linux-image-$SKBT_VM_KABI package (BTF,
+#     kprobes, fentry, BPF JIT), fetched once with `apt-get download` into
+#     $SKBT_VM_CACHE and booted as an uncompressed vmlinux through PVH
+#     (decompressing the bzImage under TCG would cost seconds per boot).
+#   - The guest's / is the host's / over 9p, read-only, under a tmpfs
+#     overlay: the freshly built tree ($TOP, $BUILD, even under /tmp), the
+#     host's tcpdump, bpftool, iproute2 all run unchanged.  Writes land in
+#     the overlay and vanish at power-off, except in the current directory
+#     and $SKBT_VM_RWDIRS, which are shared read-write at the same paths.
+#   - CMD runs in the current directory under bash, stdin /dev/null; its
+#     stdout/stderr stream back to ours.
+#
+# Exit status: CMD's status, or
+#    77  the VM cannot be had here (no qemu, no busybox, kernel package not
+#        fetchable): one line "vm: SKIP: <reason>" on stderr.  Callers that
+#        must tell this apart from CMD's own 77 use --prepare first.
+#   124  timed out ($SKBT_VM_TIMEOUT seconds)
+#   125  the VM failed (did not boot, did not report CMD's status)
+#
+#   --prepare         fetch/extract the kernel and build the initramfs into
+#                     the cache; exit 0 when a VM can run, else 77 + reason.
+#                     Quiet when everything is already there.
+#   --kernel-release  print the guest's `uname -r` (after --prepare's work)
+#
+# Environment:
+#   SKBT_VM_CACHE    cache folder (default /var/cache/skbtools-vm when
+#                    writable, else ${XDG_CACHE_HOME:-~/.cache}/skbtools-vm)
+#   SKBT_VM_KABI     kernel ABI name (default below), SKBT_VM_KVER its
+#                    exact Debian version; SKBT_VM_DEB a local .deb instead
+#   SKBT_VM_MEM      guest RAM (1G)         SKBT_VM_SMP  vCPUs (2)
+#   SKBT_VM_TIMEOUT  seconds (600)          SKBT_VM_RWDIRS more r/w shares
+#   SKBT_VM_CONSOLE  =1: print the guest kernel console on stderr afterwards
+#   SKBT_VM_TIMING   =1: print "vm: boot N.NN s, cmd N.NN s" on stderr
+# Passed into the guest: PATH TOP BUILD LC_ALL LANG TZ TERM and every SKB*
+# variable except SKBT_VM_*.
+set -euo pipefail
+
+# The pinned kernel.  Debian's security archive keeps only the newest
+# build of each package; when this one disappears, --prepare says so and
+# the VM tests skip.  Bump all three together (apt-cache show gives them):
+#   apt-cache policy 'linux-image-6.1.0-*-amd64'
+KABI_DEFAULT=6.1.0-56-amd64
+KVER_DEFAULT=6.1.192-2
+KSHA256_DEFAULT=a86e2049672f52354c4536a089203b6c82639420424d31c91cf31a181fd4d8f1
+
+KABI=${SKBT_VM_KABI:-$KABI_DEFAULT}
+KVER=${SKBT_VM_KVER:-$KVER_DEFAULT}
+KPKG=linux-image-$KABI
+KSHA256=
+[ "$KABI/$KVER" = "$KABI_DEFAULT/$KVER_DEFAULT" ] && KSHA256=$KSHA256_DEFAULT
+if [ -n "${SKBT_VM_CACHE:-}" ]; then
+	CACHE=$SKBT_VM_CACHE
+elif mkdir -p /var/cache/skbtools-vm 2>/dev/null && [ -w /var/cache/skbtools-vm ]; then
+	CACHE=/var/cache/skbtools-vm
+else
+	CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/skbtools-vm
+fi
+KROOT=$CACHE/${KPKG}_$KVER
+MODDIR=$KROOT/lib/modules/$KABI
+
+skip() { echo "vm: SKIP: $*" >&2; exit 77; }
+fail() { echo "vm: $*" >&2; exit 125; }
+
+# ---------------------------------------------------------------- prepare --
+
+# fetch_kernel: the .deb unpacked into $KROOT, modules.dep made, vmlinux
+# extracted.  Runs under the cache lock.
+fetch_kernel() {
+	local deb dl=$CACHE/dl off
+	[ -e "$KROOT/.done" ] && return 0
+	command -v dpkg-deb >/dev/null || skip "no dpkg-deb to unpack the kernel package"
+	rm -rf "$KROOT"
+	if [ -n "${SKBT_VM_DEB:-}" ]; then
+		deb=$SKBT_VM_DEB
+		[ -r "$deb" ] || skip "SKBT_VM_DEB=$deb is not readable"
+	else
+		mkdir -p "$dl"
+		chmod 755 "$dl"       # apt's sandbox user must be able to write
+		rm -f "$dl"/*.deb
+		command -v apt-get >/dev/null || skip "no apt-get to fetch $KPKG=$KVER"
+		echo "vm: fetching $KPKG=$KVER into $CACHE" >&2
+		# as root, apt would hand the download to its _apt user, which
+		# may not be able to write into the cache
+		local sandbox=()
+		[ "$(id -u)" = 0 ] && sandbox=(-o APT::Sandbox::User=root)
+		(cd "$dl" && apt-get download -q "${sandbox[@]}" "$KPKG=$KVER" \
+			>/dev/null 2>"$dl/apt.err") ||
+			skip "kernel $KPKG=$KVER cannot be fetched ($(tail -n1 "$dl/apt.err"));" \
+				"pin a version apt offers in tests/vm/run.sh, or set SKBT_VM_DEB"
+		deb=$(ls "$dl"/*.deb)
+		if [ -n "$KSHA256" ]; then
+			echo "$KSHA256  $deb" | sha256sum -c --quiet >/dev/null 2>&1 ||
+				fail "$deb: SHA-256 differs from the pinned one"
+		fi
+	fi
+	mkdir -p "$KROOT.tmp"
+	dpkg-deb -x "$deb" "$KROOT.tmp" || fail "$deb: cannot unpack"
+	[ -z "${SKBT_VM_DEB:-}" ] && rm -f "$deb"
+	[ -d "$KROOT.tmp/lib/modules/$KABI" ] || fail "$deb: has no lib/modules/$KABI"
+	# modules.dep + modules.alias, for busybox modprobe in the initramfs
+	# and for the guest kernel's request_module() (veth, ...).
+	"$BUSYBOX" depmod -b "$KROOT.tmp" "$KABI" || fail "depmod failed"
+	# Debian's bzImage holds an xz stream; the kernel is built with
+	# CONFIG_PVH, so qemu can start the ELF vmlinux inside it directly.
+	off=$(LC_ALL=C grep -abo $'\xfd7zXZ' "$KROOT.tmp/boot/vmlinuz-$KABI" | head -n1 | cut -d: -f1)
+	[ -n "$off" ] || fail "vmlinuz-$KABI: no xz stream found"
+	# xz stops at the end of its stream and complains about the trailer.
+	tail -c +$((off + 1)) "$KROOT.tmp/boot/vmlinuz-$KABI" | xz -dc >"$KROOT.tmp/vmlinux" 2>/dev/null || true
+	[ "$(head -c 4 "$KROOT.tmp/vmlinux" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] ||
+		fail "vmlinuz-$KABI: the xz stream is not an ELF vmlinux"
+	rm -f "$KROOT.tmp/boot/vmlinuz-$KABI"
+	touch "$KROOT.tmp/.done"
+	mv "$KROOT.tmp" "$KROOT"
+}
+
+# Modules stage 1 needs to reach the host's root, dependencies first.
+INITRD_MODS="virtio_pci virtio_console 9pnet_virtio 9p overlay"
+
+# build_initrd: busybox + the modules above + our two init stages.  The
+# file name carries a hash of this script, so editing it rebuilds.
+build_initrd() {
+	local d m f
+	[ -e "$INITRD" ] && return 0
+	rm -f "$KROOT"/initrd-*.cpio.gz
+	d=$(mktemp -d)
+	mkdir -p "$d"/{bin,dev,proc,sys,lower,rw,newroot} "$d/lib/modules/$KABI"
+	cp "$BUSYBOX" "$d/bin/busybox"
+	for m in $INITRD_MODS; do
+		# the module's own path and those it depends on, from modules.dep
+		for f in $(awk -v m="$m" '{ n = $1; sub(/:$/, "", n); b = n; sub(/.*\//, "", b)
+			if (b == m ".ko") { $1 = n; print; exit } }' "$MODDIR/modules.dep"); do
+			mkdir -p "$d/lib/modules/$KABI/$(dirname "$f")"
+			cp "$MODDIR/$f" "$d/lib/modules/$KABI/$f"
+		done
+	done
+	cp "$MODDIR"/modules.dep "$MODDIR"/modules.alias "$d/lib/modules/$KABI/"
+	stage1 >"$d/init"
+	stage2 >"$d/stage2"
+	chmod 755 "$d/init" "$d/stage2"
+	(cd "$d" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1) >"$INITRD.tmp"
+	mv "$INITRD.tmp" "$INITRD"
+	rm -rf "$d"
+}
+
+# Stage 1, PID 1 in the initramfs: host root over 9p (read-only) + tmpfs
+# overlay, the per-run share at /run/skbt-vm, the read-write shares, then
+# switch_root.  9p needs msize=512000 to be fast and multidevs=remap on the
+# host side (the host's / spans several file systems).
+stage1() {
+	cat <<EOF
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+die() { echo "vm stage1: \$*"; poweroff -f; }
+for m in $INITRD_MODS; do modprobe \$m || die "modprobe \$m"; done
+o=trans=virtio,version=9p2000.L,msize=512000
+mount -t 9p -o \$o,ro,cache=loose hostroot /lower || die "9p host root"
+mount -t tmpfs -o mode=755 rw /rw && mkdir /rw/upper /rw/work
+mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work root /newroot ||
+	die "overlay"
+# The host's /run (its netns files, sockets) means nothing here.
+mount -t tmpfs -o mode=755 run /newroot/run
+mkdir -p /newroot/run/skbt-vm
+mount -t 9p -o \$o,cache=none vmrun /newroot/run/skbt-vm || die "9p per-run share"
+i=0
+while read -r p; do
+	mkdir -p "/newroot\$p"
+	mount -t 9p -o \$o,cache=mmap rw\$i "/newroot\$p" || die "9p share \$p"
+	i=\$((i + 1))
+done </newroot/run/skbt-vm/rwdirs
+mkdir -p /newroot/lib/modules/$KABI
+mount --bind "/lower$MODDIR" "/newroot/lib/modules/$KABI" || die "modules"
+# bpftool feature and friends read the kernel's config from /boot
+cp "/lower$KROOT/boot/config-$KABI" /newroot/boot/ 2>/dev/null
+mkdir -p /newroot/run/skbt-vm-bin
+cp /bin/busybox /stage2 /newroot/run/skbt-vm-bin/
+ln -s busybox /newroot/run/skbt-vm-bin/modprobe
+for f in dev proc sys; do mount --move /\$f /newroot/\$f; done
+exec switch_root /newroot /run/skbt-vm-bin/busybox sh /run/skbt-vm-bin/stage2
+EOF
+}
+
+# Stage 2, PID 1 on the host's userland: kernel file systems, lo, then CMD
+# with its output on the virtio serial ports, its status on a third one.
+stage2() {
+	cat <<'EOF'
+bb=/run/skbt-vm-bin/busybox
+$bb mount -t tracefs tracefs /sys/kernel/tracing
+$bb mount -t debugfs debugfs /sys/kernel/debug
+$bb mount -t bpf bpf /sys/fs/bpf
+$bb mount -t cgroup2 cgroup2 /sys/fs/cgroup
+$bb mkdir -p /dev/pts /dev/shm /dev/virtio-ports
+$bb mount -t devpts devpts /dev/pts
+$bb mount -t tmpfs -o mode=1777 shm /dev/shm
+$bb ln -sf /proc/self/fd /dev/fd
+for p in /sys/class/virtio-ports/*; do
+	$bb ln -sf "/dev/${p##*/}" "/dev/virtio-ports/$($bb cat "$p/name")"
+done
+# The host has no kmod: the kernel's module loader uses busybox's.
+echo /run/skbt-vm-bin/modprobe >/proc/sys/kernel/modprobe
+$bb ip link set lo up
+$bb hostname skbt-vm
+ulimit -l unlimited
+echo "SKBT_VM_READY $($bb cut -d' ' -f1 /proc/uptime)" >/dev/ttyS0
+/bin/bash -c '. /run/skbt-vm/env && exec /bin/bash /run/skbt-vm/cmd' </dev/null \
+	>/dev/virtio-ports/out 2>/dev/virtio-ports/err
+echo $? >/dev/virtio-ports/rc
+echo "SKBT_VM_DONE $($bb cut -d' ' -f1 /proc/uptime)" >/dev/ttyS0
+$bb sync
+$bb poweroff -f
+EOF
+}
+
+prepare() {
+	command -v qemu-system-x86_64 >/dev/null ||
+		skip "no qemu-system-x86_64 (scripts/deps-vm.sh installs qemu-system-x86)"
+	# static: it runs alone in the initramfs
+	BUSYBOX=/bin/busybox
+	[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
+		skip "no static busybox (scripts/deps-vm.sh installs busybox-static)"
+	mkdir -p "$CACHE" 2>/dev/null || skip "cannot create the cache $CACHE"
+	exec 9>>"$CACHE/.lock"
+	flock 9
+	fetch_kernel
+	INITRD=$KROOT/initrd-$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12).cpio.gz
+	build_initrd
+	flock -u 9
+	exec 9>&-
+}
+
+case ${1:-} in
+--help | -h)
+	sed -n '3,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+	exit 0 ;;
+--prepare)
+	prepare
+	exit 0 ;;
+--kernel-release)
+	prepare
+	echo "$KABI"
+	exit 0 ;;
+--* | '')
+	echo "usage: $0 [--prepare|--kernel-release|--help] CMD [ARG...]" >&2
+	exit 2 ;;
+esac
+
+# -------------------------------------------------------------------- run --
+prepare
+
+RUN=$(mktemp -d /tmp/skbt-vm.XXXXXX)
+QPID= CATOUT= CATERR=
+cleanup() {
+	local p
+	for p in $QPID $CATOUT $CATERR; do kill "$p" 2>/dev/null || true; done
+	rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Read-write shares: the current folder plus $SKBT_VM_RWDIRS, same paths.
+rwargs=()
+n=0
+: >"$RUN/rwdirs"
+CWD=$(pwd -P)
+for p in $([ "$CWD" != / ] && echo "$CWD") ${SKBT_VM_RWDIRS:-}; do
+	p=$(cd "$p" && pwd -P) || fail "no such folder: $p"
+	case $p in *[[:space:],]*) fail "cannot share a path with blanks or commas: $p" ;; esac
+	echo "$p" >>"$RUN/rwdirs"
+	rwargs+=(-fsdev "local,id=rw$n,path=$p,security_model=none,multidevs=remap"
+		-device "virtio-9p-pci,fsdev=rw$n,mount_tag=rw$n")
+	n=$((n + 1))
+done
+{
+	for v in PATH TOP BUILD LC_ALL LANG TZ TERM $(compgen -e | grep '^SKB' | grep -v '^SKBT_VM_'); do
+		[ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+	done
+	echo 'export HOME=/root'
+} >"$RUN/env"
+{
+	printf 'cd %q || exit 125\nexec' "$CWD"
+	printf ' %q' "$@"
+	echo
+} >"$RUN/cmd"
+
+# The guest's stdout/stderr come back through FIFOs that cat copies, so our
+# caller's stdout/stderr see ordinary writes.  Holding a writer open on each
+# keeps the cats from blocking forever if qemu dies before opening them.
+mkfifo "$RUN/out" "$RUN/err"
+: >"$RUN/rc"
+cat "$RUN/out" &
+CATOUT=$!
+cat "$RUN/err" >&2 &
+CATERR=$!
+exec 3>"$RUN/out" 4>"$RUN/err"
+
+t0=$(date +%s.%N)
+timeout -k 5 "${SKBT_VM_TIMEOUT:-600}" qemu-system-x86_64 \
+	-accel tcg,thread=multi,tb-size=256 -cpu max \
+	-smp "${SKBT_VM_SMP:-2}" -m "${SKBT_VM_MEM:-1G}" \
+	-nodefaults -no-user-config -display none -no-reboot \
+	-kernel "$KROOT/vmlinux" -initrd "$INITRD" \
+	-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic mitigations=off rdinit=/init" \
+	-serial "file:$RUN/console.log" \
+	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+	-fsdev "local,id=vmrun,path=$RUN,security_model=none" \
+	-device virtio-9p-pci,fsdev=vmrun,mount_tag=vmrun \
+	${rwargs[@]+"${rwargs[@]}"} \
+	-device virtio-serial-pci \
+	-chardev "file,id=out,path=$RUN/out" -device virtserialport,chardev=out,name=out \
+	-chardev "file,id=err,path=$RUN/err" -device virtserialport,chardev=err,name=err \
+	-chardev "file,id=rc,path=$RUN/rc" -device virtserialport,chardev=rc,name=rc \
+	</dev/null 3>&- 4>&- &
+QPID=$!
+qrc=0
+wait "$QPID" || qrc=$?
+QPID=
+exec 3>&- 4>&-
+wait "$CATOUT" "$CATERR" || true
+CATOUT= CATERR=
+t1=$(date +%s.%N)
+
+[ "${SKBT_VM_CONSOLE:-0}" = 1 ] && sed 's/^/vm console: /' "$RUN/console.log" >&2
+if [ "${SKBT_VM_TIMING:-0}" = 1 ]; then
+	awk -v t="$t1 - $t0" '
+		$1 == "SKBT_VM_READY" { r = $2 } $1 == "SKBT_VM_DONE" { d = $2 }
+		END { split(t, a, " - "); printf "vm: boot %.2f s, cmd %.2f s, total %.2f s\n",
+			r, d - r, a[1] - a[2] }' "$RUN/console.log" >&2
+fi
+rc=$(tr -dc 0-9 <"$RUN/rc")
+if [ -z "$rc" ]; then
+	[ "$qrc" = 124 ] && { echo "vm: timed out after ${SKBT_VM_TIMEOUT:-600} s" >&2; exit 124; }
+	echo "vm: the guest reported no exit status (qemu status $qrc); its console ends:" >&2
+	tail -n 30 "$RUN/console.log" | sed 's/^/vm console: /' >&2
+	exit 125
+fi
+exit "$rc"
