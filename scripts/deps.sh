@@ -3,6 +3,7 @@
 # Install the Debian packages skbtools needs to build and test.
 # Idempotent: quiet and fast when everything is already there.
 set -euo pipefail
+bash "$(dirname "$0")/deps-vm.sh"   # qemu, busybox, the VM tests' pinned kernel
 
 pkgs=(
 	make gcc clang llvm pkg-config
