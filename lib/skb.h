@@ -65,7 +65,8 @@ enum skb_field {
 	SKB_F_DROP      = 1u << 11, /* u32 drop_reason (present iff SKB_EV_DROP) */
 	SKB_F_RX_IF     = 1u << 12, /* u32 rx_ifindex (skb_iif)         (def: 0) */
 	SKB_F_STACK     = 1u << 13, /* u32 stack id (STACK record)       */
-	SKB_F_NETNS     = 1u << 14, /* u32 netns inode when there is no device (def: iface's) */
+	SKB_F_NETNS     = 1u << 14, /* u32 netns inode                   (def: the iface's, else 0) */
+	SKB_F_EXT       = 1u << 15, /* u16 n + n bytes: fields of later minor versions, skipped */
 };
 
 /* ---- dictionary entries (owned by the reader, or by the caller) ---- */
@@ -175,7 +176,10 @@ struct skb_record {
 	};
 };
 
-/* ---- reader ---- */
+/* ---- reader ----
+ * Dictionary entries an event points to (probe, iface, ctx, stack,
+ * drop_name) stay valid until skbr_close(); ev.data only until the next
+ * skbr_next() call. */
 
 struct skb_reader;
 

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* le.h - little-endian loads and stores on unaligned bytes (.skb is LE). */
+#ifndef SKB_LE_H
+#define SKB_LE_H
+
+#include <stdint.h>
+#include <string.h>
+
+static inline uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
+
+static inline void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
+static inline void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
+}
+static inline void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, v >> 32); }
+
+#endif

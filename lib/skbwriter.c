@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * skbwriter.c - streaming .skb writer.
+ *
+ * Records are assembled in one buffer and handed to the fd in large writes.
+ * With SKBW_COMPRESS each flush of the buffer becomes one gzip member, so a
+ * record never spans two members and every member inflates on its own.
+ * Dictionary records are emitted lazily: an event's probe, interface,
+ * context, stack and drop reason are interned by content (intern.c) and
+ * written the first time they are seen in this section.
+ */
+#include "skb.h"
+#include "format.h"
+#include "intern.h"
+#include "le.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define WBUF_SIZE   (256u << 10)   /* plain: flush when this fills */
+#define ZBLOCK_SIZE (64u << 10)    /* compressed: one gzip member per ~64 KiB */
+
+struct skb_writer {
+	int fd;
+	int flags;
+	int err;                /* first error, sticky (-errno) */
+	uint8_t *buf;
+	size_t len, cap, block; /* block: flush threshold */
+	uint8_t *zbuf;          /* deflate output */
+	size_t zcap;
+	z_stream z;
+	bool z_ready;
+	uint64_t bytes;         /* handed to the fd */
+	int64_t time_base;
+	uint64_t events, lost, last_ts;
+	struct intern probes, ifaces, ctxs, stacks, reasons;
+};
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t r = write(fd, p, n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static int deflate_block(struct skb_writer *w)
+{
+	size_t need = deflateBound(&w->z, (uLong)w->len) + 32;
+	if (need > w->zcap) {
+		uint8_t *p = realloc(w->zbuf, need);
+		if (!p)
+			return -ENOMEM;
+		w->zbuf = p;
+		w->zcap = need;
+	}
+	if (deflateReset(&w->z) != Z_OK)
+		return -EIO;
+	w->z.next_in = w->buf;
+	w->z.avail_in = (uInt)w->len;
+	w->z.next_out = w->zbuf;
+	w->z.avail_out = (uInt)w->zcap;
+	if (deflate(&w->z, Z_FINISH) != Z_STREAM_END)
+		return -EIO;
+	size_t out = w->zcap - w->z.avail_out;
+	int err = write_all(w->fd, w->zbuf, out);
+	if (!err)
+		w->bytes += out;
+	return err;
+}
+
+int skbw_flush(struct skb_writer *w)
+{
+	if (w->err)
+		return w->err;
+	if (!w->len)
+		return 0;
+	int err;
+	if (w->flags & SKBW_COMPRESS) {
+		err = deflate_block(w);
+	} else {
+		err = write_all(w->fd, w->buf, w->len);
+		if (!err)
+			w->bytes += w->len;
+	}
+	w->len = 0;
+	return w->err = err;
+}
+
+uint64_t skbw_bytes(const struct skb_writer *w)
+{
+	return w->bytes;
+}
+
+/* Room for one record of n bytes; flushes first so records never split. */
+static uint8_t *reserve(struct skb_writer *w, size_t n)
+{
+	if (w->err)
+		return NULL;
+	if (n >= SKB_RECORD_MAX) {
+		w->err = -E2BIG;
+		return NULL;
+	}
+	if (w->len && w->len + n > w->block && skbw_flush(w))
+		return NULL;
+	if (w->len + n > w->cap) {
+		size_t c = w->cap;
+		while (c < w->len + n)
+			c *= 2;
+		uint8_t *p = realloc(w->buf, c);
+		if (!p) {
+			w->err = -ENOMEM;
+			return NULL;
+		}
+		w->buf = p;
+		w->cap = c;
+	}
+	uint8_t *r = w->buf + w->len;
+	w->len += n;
+	return r;
+}
+
+static void rec_hdr(uint8_t *p, uint8_t type, size_t len)
+{
+	p[0] = type;
+	p[1] = (uint8_t)len;
+	p[2] = (uint8_t)(len >> 8);
+	p[3] = (uint8_t)(len >> 16);
+}
+
+static size_t put_str(uint8_t *p, const char *s, size_t max)
+{
+	size_t n = s ? strnlen(s, max) : 0;
+	put16(p, (uint16_t)n);
+	memcpy(p + 2, s ? s : "", n);
+	return 2 + n;
+}
+
+#define STR_MAX 4096u   /* longest name or string field we write */
+
+/*
+ * Intern a dictionary payload (the record after its id field) and emit
+ * "hdr | id (idsz bytes) | pad | payload" when new.  Returns the id, 0 on error.
+ */
+static uint32_t dict_id(struct skb_writer *w, struct intern *t, uint8_t type,
+			const uint8_t *key, size_t klen, size_t idsz, uint32_t max_id)
+{
+	uint32_t id;
+	bool fresh;
+	if (w->err)
+		return 0;
+	if (intern_get(t, key, klen, &id, &fresh)) {
+		w->err = -ENOMEM;
+		return 0;
+	}
+	if (!fresh)
+		return id;
+	if (id > max_id) {
+		w->err = -EOVERFLOW;
+		return 0;
+	}
+	size_t head = SKB_REC_HDR + (idsz == 2 ? 2 : 4);
+	uint8_t *p = reserve(w, head + klen);
+	if (!p)
+		return 0;
+	rec_hdr(p, type, head + klen);
+	if (idsz == 2)
+		put16(p + 4, (uint16_t)id);
+	else
+		put32(p + 4, id);
+	memcpy(p + head, key, klen);
+	return id;
+}
+
+static uint32_t probe_id(struct skb_writer *w, const struct skb_probe *pr)
+{
+	/* PROBE: u16 id | u8 kind | u8 flags | str spec */
+	uint8_t k[2 + 2 + STR_MAX];
+	k[0] = pr->kind;
+	k[1] = 0;
+	size_t n = 2 + put_str(k + 2, pr->spec, STR_MAX);
+	return dict_id(w, &w->probes, SKB_REC_PROBE, k, n, 2, UINT16_MAX);
+}
+
+static uint32_t iface_id(struct skb_writer *w, const struct skb_iface *ifc)
+{
+	/* IFACE: u16 id | u16 pad | u32 netns | u32 ifindex | str name */
+	uint8_t k[2 + 8 + 2 + 256];
+	put16(k, 0);
+	put32(k + 2, ifc->netns);
+	put32(k + 6, ifc->ifindex);
+	size_t n = 10 + put_str(k + 10, ifc->name, 256);
+	return dict_id(w, &w->ifaces, SKB_REC_IFACE, k, n, 2, UINT16_MAX);
+}
+
+static uint32_t ctx_id(struct skb_writer *w, const struct skb_ctx *c)
+{
+	/* CTX: u32 id | u16 cpu | u16 pad | u32 pid | u32 tid | str comm */
+	uint8_t k[12 + 2 + 256];
+	put16(k, c->cpu);
+	put16(k + 2, 0);
+	put32(k + 4, c->pid);
+	put32(k + 8, c->tid);
+	size_t n = 12 + put_str(k + 12, c->comm, 256);
+	return dict_id(w, &w->ctxs, SKB_REC_CTX, k, n, 4, UINT32_MAX - 1);
+}
+
+static uint32_t stack_id(struct skb_writer *w, const struct skb_stack *s)
+{
+	/* STACK: u32 id | u16 n | u16 pad | n x (u64 addr | u32 off | str sym) */
+	uint8_t k[4 + SKB_STACK_MAX * (12 + 2 + 256)];
+	unsigned nf = s->n > SKB_STACK_MAX ? SKB_STACK_MAX : s->n;
+	put16(k, (uint16_t)nf);
+	put16(k + 2, 0);
+	size_t n = 4;
+	for (unsigned i = 0; i < nf; i++) {
+		put64(k + n, s->frame[i].addr);
+		put32(k + n + 8, s->frame[i].off);
+		n += 12 + put_str(k + n + 12, s->frame[i].sym, 256);
+	}
+	return dict_id(w, &w->stacks, SKB_REC_STACK, k, n, 4, UINT32_MAX - 1);
+}
+
+int skbw_drop_reason(struct skb_writer *w, uint32_t value, const char *name)
+{
+	/* DROP_REASON: u32 value | str name.  Interned on (value, name). */
+	uint8_t k[4 + 2 + 256];
+	put32(k, value);
+	size_t n = 4 + put_str(k + 4, name, 256);
+	uint32_t id;
+	bool fresh;
+	if (w->err)
+		return w->err;
+	if (intern_get(&w->reasons, k, n, &id, &fresh))
+		return w->err = -ENOMEM;
+	if (!fresh)
+		return 0;
+	uint8_t *p = reserve(w, SKB_REC_HDR + n);
+	if (!p)
+		return w->err;
+	rec_hdr(p, SKB_REC_DROP_REASON, SKB_REC_HDR + n);
+	memcpy(p + SKB_REC_HDR, k, n);
+	return 0;
+}
+
+/* Keep every event's time within a signed 32-bit offset of the base. */
+static int time_offset(struct skb_writer *w, uint64_t ts, int32_t *off)
+{
+	int64_t d = (int64_t)(ts - (uint64_t)w->time_base);
+	if (d > INT32_MAX || d < INT32_MIN) {
+		uint8_t *p = reserve(w, 16);
+		if (!p)
+			return w->err;
+		rec_hdr(p, SKB_REC_TIME_BASE, 16);
+		put32(p + 4, 0);
+		put64(p + 8, ts);
+		w->time_base = (int64_t)ts;
+		d = 0;
+	}
+	*off = (int32_t)d;
+	return 0;
+}
+
+int skbw_event(struct skb_writer *w, const struct skb_event *ev)
+{
+	if (w->err)
+		return w->err;
+	if (!ev->probe || ev->caplen > SKB_SNAPLEN_MAX || ev->caplen > ev->orig_len ||
+	    (ev->caplen && !ev->data))
+		return -EINVAL;
+
+	uint32_t pid = probe_id(w, ev->probe);
+	uint32_t iid = ev->iface ? iface_id(w, ev->iface) : 0;
+	uint32_t cid = ev->ctx ? ctx_id(w, ev->ctx) : 0;
+	uint32_t sid = ev->stack ? stack_id(w, ev->stack) : 0;
+	if (ev->flags & SKB_EV_DROP && ev->drop_name)
+		skbw_drop_reason(w, ev->drop_reason, ev->drop_name);
+	int32_t toff = 0;
+	if (w->err || time_offset(w, ev->ts, &toff))
+		return w->err;
+
+	/* Optional fields: only what differs from the documented default. */
+	uint32_t netns_default = ev->iface ? ev->iface->netns : 0;
+	uint16_t f = 0;
+	if (ev->orig_len != ev->caplen)                   f |= SKB_F_ORIG_LEN;
+	if (ev->len != ev->orig_len || ev->data_len)      f |= SKB_F_SKB_LEN;
+	if (ev->protocol != skb_default_protocol(ev->flags, ev->data, ev->caplen))
+		f |= SKB_F_PROTOCOL;
+	if (ev->mark)                                     f |= SKB_F_MARK;
+	if (ev->hash)                                     f |= SKB_F_HASH;
+	if (ev->priority)                                 f |= SKB_F_PRIORITY;
+	if (ev->queue_mapping)                            f |= SKB_F_QUEUE;
+	if (ev->vlan_proto)                               f |= SKB_F_VLAN;
+	if (ev->ip_summed || ev->csum_level)              f |= SKB_F_CSUM;
+	if (ev->gso_size || ev->gso_segs || ev->gso_type) f |= SKB_F_GSO;
+	if (ev->cloned || ev->fclone || ev->users != 1)   f |= SKB_F_CLONE;
+	if (ev->flags & SKB_EV_DROP)                      f |= SKB_F_DROP;
+	if (ev->rx_ifindex)                               f |= SKB_F_RX_IF;
+	if (sid)                                          f |= SKB_F_STACK;
+	if (ev->netns != netns_default)                   f |= SKB_F_NETNS;
+
+	size_t n = SKB_EV_FIXED;
+	for (unsigned b = 0; b < 16; b++)
+		if (f & (1u << b))
+			n += skb_field_size[b];
+	n += ev->caplen;
+
+	uint8_t *p = reserve(w, n);
+	if (!p)
+		return w->err;
+	rec_hdr(p, SKB_REC_EVENT, n);
+	put32(p + 4, (uint32_t)toff);
+	put64(p + 8, ev->skb);
+	put64(p + 16, ev->track);
+	put32(p + 24, cid);
+	put16(p + 28, (uint16_t)pid);
+	put16(p + 30, (uint16_t)iid);
+	put16(p + 32, f);
+	p[34] = ev->flags;
+	p[35] = ev->pkt_type;
+	put16(p + 36, ev->l3_off);
+	put16(p + 38, ev->l4_off);
+	uint8_t *q = p + SKB_EV_FIXED;
+	if (f & SKB_F_ORIG_LEN) { put32(q, ev->orig_len); q += 4; }
+	if (f & SKB_F_SKB_LEN)  { put32(q, ev->len); put32(q + 4, ev->data_len); q += 8; }
+	if (f & SKB_F_PROTOCOL) { put16(q, ev->protocol); q += 2; }
+	if (f & SKB_F_MARK)     { put32(q, ev->mark); q += 4; }
+	if (f & SKB_F_HASH)     { put32(q, ev->hash); q += 4; }
+	if (f & SKB_F_PRIORITY) { put32(q, ev->priority); q += 4; }
+	if (f & SKB_F_QUEUE)    { put16(q, ev->queue_mapping); q += 2; }
+	if (f & SKB_F_VLAN)     { put16(q, ev->vlan_tci); put16(q + 2, ev->vlan_proto); q += 4; }
+	if (f & SKB_F_CSUM)     { q[0] = ev->ip_summed; q[1] = ev->csum_level; q += 2; }
+	if (f & SKB_F_GSO) {
+		put16(q, ev->gso_size); put16(q + 2, ev->gso_segs); put32(q + 4, ev->gso_type);
+		q += 8;
+	}
+	if (f & SKB_F_CLONE) {
+		q[0] = ev->cloned; q[1] = ev->fclone; put16(q + 2, 0); put32(q + 4, ev->users);
+		q += 8;
+	}
+	if (f & SKB_F_DROP)     { put32(q, ev->drop_reason); q += 4; }
+	if (f & SKB_F_RX_IF)    { put32(q, ev->rx_ifindex); q += 4; }
+	if (f & SKB_F_STACK)    { put32(q, sid); q += 4; }
+	if (f & SKB_F_NETNS)    { put32(q, ev->netns); q += 4; }
+	if (ev->caplen)
+		memcpy(q, ev->data, ev->caplen);
+	w->events++;
+	w->last_ts = ev->ts;
+	return 0;
+}
+
+int skbw_lost(struct skb_writer *w, const struct skb_lost *l)
+{
+	uint32_t pid = l->probe ? probe_id(w, l->probe) : 0;
+	if (w->err)
+		return w->err;
+	/* LOST: u16 probe id | u16 pad | u64 count | u64 ts */
+	uint8_t *p = reserve(w, 24);
+	if (!p)
+		return w->err;
+	rec_hdr(p, SKB_REC_LOST, 24);
+	put16(p + 4, (uint16_t)pid);
+	put16(p + 6, 0);
+	put64(p + 8, l->count);
+	put64(p + 16, l->ts);
+	w->lost += l->count;
+	return 0;
+}
+
+static int write_header(struct skb_writer *w, const struct skb_info *in)
+{
+	size_t n = SKB_HDR_FIXED;
+	const char *s[4] = { in->tool, in->host, in->kernel, in->cmdline };
+	for (int i = 0; i < 4; i++)
+		n += 2 + (s[i] ? strnlen(s[i], i == 3 ? 60000 : STR_MAX) : 0);
+	uint8_t *p = reserve(w, n);
+	if (!p)
+		return w->err;
+	memcpy(p, SKB_MAGIC, SKB_MAGIC_LEN);
+	put16(p + 8, SKB_VERSION_MAJOR);
+	put16(p + 10, SKB_VERSION_MINOR);
+	put32(p + 12, (uint32_t)n);
+	put32(p + 16, SKB_BOM);
+	put32(p + 20, in->snaplen);
+	put64(p + 24, (uint64_t)in->wall_offset);
+	put64(p + 32, in->time_base);
+	put32(p + 40, 0);
+	uint8_t *q = p + SKB_HDR_FIXED;
+	for (int i = 0; i < 4; i++)
+		q += put_str(q, s[i], i == 3 ? 60000 : STR_MAX);
+	w->time_base = (int64_t)in->time_base;
+	return 0;
+}
+
+struct skb_writer *skbw_open_fd(int fd, const struct skb_info *info, int flags)
+{
+	struct skb_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->fd = fd;
+	w->flags = flags;
+	w->cap = WBUF_SIZE + 4096;
+	w->block = (flags & SKBW_COMPRESS) ? ZBLOCK_SIZE : WBUF_SIZE;
+	w->buf = malloc(w->cap);
+	if (!w->buf)
+		goto fail;
+	if (flags & SKBW_COMPRESS) {
+		/* windowBits 15 + 16: gzip wrapper, so every block is a gzip member */
+		if (deflateInit2(&w->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			goto fail;
+		w->z_ready = true;
+	}
+	if (write_header(w, info))
+		goto fail;
+	return w;
+fail:
+	skbw_abort(w);
+	return NULL;
+}
+
+int skbw_close(struct skb_writer *w)
+{
+	/* END: u32 pad | u64 events | u64 lost | u64 ts */
+	uint8_t *p = reserve(w, 32);
+	if (p) {
+		rec_hdr(p, SKB_REC_END, 32);
+		put32(p + 4, 0);
+		put64(p + 8, w->events);
+		put64(p + 16, w->lost);
+		put64(p + 24, w->last_ts);
+	}
+	int err = skbw_flush(w);
+	skbw_abort(w);
+	return err;
+}
+
+void skbw_abort(struct skb_writer *w)
+{
+	if (!w)
+		return;
+	if (w->z_ready)
+		deflateEnd(&w->z);
+	intern_free(&w->probes);
+	intern_free(&w->ifaces);
+	intern_free(&w->ctxs);
+	intern_free(&w->stacks);
+	intern_free(&w->reasons);
+	free(w->zbuf);
+	free(w->buf);
+	free(w);
+}
