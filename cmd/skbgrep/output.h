@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * output.h - where selected events go: a .skb stream whose section headers
+ * follow the input's (a new section when the input's metadata changes), or
+ * only a count (-c).
+ */
+#ifndef SKBGREP_OUTPUT_H
+#define SKBGREP_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "skb.h"
+
+struct output {
+	int fd;                 /* -1: count only */
+	struct skb_writer *w;   /* NULL until the first section is known */
+	struct skb_info info;   /* header of the section being written (owned copy) */
+	uint64_t selected;      /* events selected (written or counted) */
+	int err;                /* first write error, -errno */
+};
+
+void out_init(struct output *o, int fd);
+/* Make sure the current output section carries INFO's metadata; 0 or -errno. */
+int out_section(struct output *o, const struct skb_info *info);
+/* Into the current section (out_section() must have been called once). */
+int out_event(struct output *o, const struct skb_event *ev);
+int out_lost(struct output *o, const struct skb_lost *lost);
+/* Write END and flush (complete=false: flush only, leaving the stream
+ * visibly truncated after damaged input).  0 or -errno. */
+int out_finish(struct output *o, bool complete);
+
+#endif
