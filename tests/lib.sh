@@ -93,3 +93,35 @@ test_done() {
 	[ -n "${RESULTS:-}" ] && echo "RESULT $_pass $_fail $_skip" >>"$RESULTS"
 	[ "$_fail" = 0 ]
 }
+
+# ---- the pinned Debian 6.1 kernel in a VM (tests/vm/run.sh, docs/kernels.md)
+#   need_vm            prerequisite: qemu + the kernel can be had here
+#                      (prepares the cache once per script); $SKIP_REASON
+#                      is run.sh's own reason otherwise
+#   run_in_vm CMD...   CMD as root on the 6.1 kernel; the host's / is seen
+#                      read-only (so $TOP, $BUILD, tcpdump are there at the
+#                      same paths), the case folder read-write; CMD's
+#                      output and exit status come back; 124 timeout,
+#                      125 the VM itself failed
+#   vm_kernel_release  the guest's `uname -r`
+need_vm() {
+	local out rc=0
+	[ -n "${_vm_ready:-}" ] && return 0
+	out=$("$TOP/tests/vm/run.sh" --prepare 2>&1) || rc=$?
+	if [ "$rc" = 77 ]; then
+		SKIP_REASON=$(printf '%s\n' "$out" | sed -n 's/^vm: SKIP: //p' | tail -n 1)
+		SKIP_REASON="no VM: ${SKIP_REASON:-tests/vm/run.sh --prepare}"
+		return 1
+	fi
+	# Any other failure is a broken runner: let the cases run and fail.
+	[ "$rc" = 0 ] || printf '%s\n' "$out" >&2
+	_vm_ready=1
+}
+
+run_in_vm() {
+	"$TOP/tests/vm/run.sh" "$@"
+}
+
+vm_kernel_release() {
+	"$TOP/tests/vm/run.sh" --kernel-release 2>/dev/null
+}
