@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * skb2pcap - write .skb events as pcap or pcapng for tcpdump, tshark and
+ * Wireshark.
+ *
+ *   skbgrep -p xmit run.skb | skb2pcap | tcpdump -nnr -
+ *   skb2pcap --pcapng -o run.pcapng run.skb
+ *
+ * main.c reads the inputs, keeps the events of -p PATTERN, counts lost
+ * events per probe and hands each event with bytes to a sink (pcap_sink.c,
+ * pcapng_sink.c).  Link-layer framing is lib/pcaplink.c.
+ */
+#include "cli.h"
+#include "out.h"
+#include "pcaplink.h"
+#include "sink.h"
+#include "skb.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROBE_IDS 65536u   /* probe ids are u16 within a section */
+
+static const char usage_text[] =
+	"Usage: skb2pcap [OPTION]... [FILE]...\n"
+	"Write the events of .skb FILEs (or standard input) as pcap or pcapng.\n"
+	"\n"
+	"  -o, --output=FILE      write to FILE instead of standard output\n"
+	"  -p, --probe=PATTERN    keep only events of probes matching PATTERN\n"
+	"                         (same rules as skbgrep -p: a word matches as a\n"
+	"                         substring, * ? [ make a glob, tp: k: kr: a type)\n"
+	"      --pcapng           write pcapng with per-packet metadata (interface,\n"
+	"                         direction, tracking id, comment key=value pairs)\n"
+	"  -l, --linktype=TYPE    sll2 (default): Linux cooked v2, keeps ifindex,\n"
+	"                         direction and protocol for packets with and\n"
+	"                         without an Ethernet header;\n"
+	"                         ether: Ethernet, L2 packets byte for byte, a zero\n"
+	"                         header added to packets recorded from L3\n"
+	"  -h, --help             show this help and exit\n"
+	"  -V, --version          show the version and exit\n"
+	"\n"
+	"Timestamps are wall-clock nanoseconds.  Events without packet bytes are\n"
+	"skipped and counted on standard error, like events lost while recording.\n"
+	"Exit status: 0 ok, 1 -p matched no event, 2 error (damaged input: what\n"
+	"came before the damage is written first).\n"
+	"\n"
+	"Examples:\n"
+	"  skbgrep -p xmit run.skb | skb2pcap | tcpdump -nnr -\n"
+	"  skb2pcap --pcapng -o run.pcapng run.skb\n"
+	"  skb2pcap -p netif_receive_skb run.skb > rx.pcap\n";
+
+enum { OPT_PCAPNG = 256 };
+
+static const struct option long_opts[] = {
+	{ "output",   required_argument, NULL, 'o' },
+	{ "probe",    required_argument, NULL, 'p' },
+	{ "pcapng",   no_argument,       NULL, OPT_PCAPNG },
+	{ "linktype", required_argument, NULL, 'l' },
+	{ "help",     no_argument,       NULL, 'h' },
+	{ "version",  no_argument,       NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Lost events per probe spec: "" holds the ones no probe is named for. */
+struct lost_ent {
+	char *spec;
+	uint64_t total;
+	uint64_t pending;   /* not yet reported in an epb_dropcount */
+};
+
+struct conv {
+	const char *pattern;
+	uint32_t linktype;
+	bool pcapng;
+	struct out out;
+	struct ng_sink ng;
+
+	const struct skb_info *info;      /* section the caches below belong to */
+	uint8_t match[PROBE_IDS];         /* 0 unknown, 1 keep, 2 drop */
+	int32_t lost_idx[PROBE_IDS];      /* probe id -> lost entry + 1, 0 unknown */
+
+	struct lost_ent *lost;
+	size_t nlost;
+	uint64_t matched, written, nobytes, lost_total;
+};
+
+static struct conv C;
+
+static void new_section(struct conv *c, const struct skb_info *info)
+{
+	c->info = info;
+	memset(c->match, 0, sizeof(c->match));
+	memset(c->lost_idx, 0, sizeof(c->lost_idx));
+	if (c->pcapng)
+		ng_sink_section(&c->ng);
+}
+
+static bool keep_probe(struct conv *c, const struct skb_probe *p)
+{
+	if (!c->pattern)
+		return true;
+	if (!p)
+		return false;
+	uint8_t *m = &c->match[p->id];
+	if (!*m)
+		*m = skb_probe_match(c->pattern, p) ? 1 : 2;
+	return *m == 1;
+}
+
+static struct lost_ent *lost_entry(struct conv *c, const struct skb_probe *p)
+{
+	if (p && c->lost_idx[p->id])
+		return &c->lost[c->lost_idx[p->id] - 1];
+	const char *spec = p && p->spec ? p->spec : "";
+	size_t i;
+	for (i = 0; i < c->nlost; i++)
+		if (!strcmp(c->lost[i].spec, spec))
+			break;
+	if (i == c->nlost) {
+		struct lost_ent *l = realloc(c->lost, (c->nlost + 1) * sizeof(*l));
+		if (!l || !(spec = strdup(spec)))
+			skb_die(2, "out of memory");
+		c->lost = l;
+		memset(&l[i], 0, sizeof(l[i]));
+		l[i].spec = (char *)spec;
+		c->nlost++;
+	}
+	if (p)
+		c->lost_idx[p->id] = (int32_t)i + 1;
+	return &c->lost[i];
+}
+
+/* Lost events since the previous packet of this probe (and unattributed). */
+static uint64_t take_dropcount(struct conv *c, const struct skb_probe *p)
+{
+	if (!c->nlost)
+		return 0;
+	struct lost_ent *l = lost_entry(c, p);
+	uint64_t n = l->pending;
+	l->pending = 0;
+	if (p) {
+		l = lost_entry(c, NULL);
+		n += l->pending;
+		l->pending = 0;
+	}
+	return n;
+}
+
+static uint64_t wall_ns(const struct skb_info *info, uint64_t ts)
+{
+	int64_t w = (int64_t)ts + (info ? info->wall_offset : 0);
+	return w < 0 ? 0 : (uint64_t)w;
+}
+
+static void check_output(struct conv *c)
+{
+	if (!c->out.err)
+		return;
+	if (skb_is_epipe(c->out.err))
+		exit(0);   /* the reader went away: a quiet end, like grep */
+	skb_die(2, "write error: %s", strerror(c->out.err));
+}
+
+static void on_event(struct conv *c, struct skb_reader *r, const struct skb_record *rec)
+{
+	const struct skb_event *ev = &rec->ev;
+	struct pcaplink_frame f;
+
+	if (!keep_probe(c, ev->probe))
+		return;
+	c->matched++;
+	if (pcaplink_frame(&f, ev, c->linktype)) {
+		c->nobytes++;
+		return;
+	}
+	uint64_t ns = wall_ns(rec->info, ev->ts);
+	if (c->pcapng) {
+		const char *drop = NULL;
+		if (ev->flags & SKB_EV_DROP)
+			drop = ev->drop_name ? ev->drop_name : skbr_drop_name(r, ev->drop_reason);
+		ng_sink_packet(&c->ng, ev, &f, ns, take_dropcount(c, ev->probe), drop);
+	} else {
+		pcap_sink_packet(&c->out, ev, &f, ns);
+	}
+	c->written++;
+}
+
+static void on_lost(struct conv *c, const struct skb_lost *lost)
+{
+	if (lost->probe && !keep_probe(c, lost->probe))
+		return;
+	struct lost_ent *l = lost_entry(c, lost->probe);
+	l->total += lost->count;
+	l->pending += lost->count;
+	c->lost_total += lost->count;
+}
+
+/* 0 at a clean end, -1 after damage, -2 when the input cannot be opened. */
+static int convert(struct conv *c, const char *path)
+{
+	const char *err = NULL;
+	struct skb_reader *r = skbr_open(path, &err);
+	struct skb_record rec;
+	int n;
+
+	if (!r) {
+		skb_warn("%s: %s", strcmp(path, "-") ? path : "(standard input)",
+			 err ? err : "cannot open");
+		return -2;
+	}
+	c->info = NULL;
+	while ((n = skbr_next(r, &rec)) > 0) {
+		if (rec.info != c->info || rec.kind == SKB_SECTION)
+			new_section(c, rec.info);
+		if (c->pcapng && !c->ng.begun)
+			ng_sink_begin(&c->ng, rec.info);
+		switch (rec.kind) {
+		case SKB_EVENT:
+			on_event(c, r, &rec);
+			break;
+		case SKB_LOST:
+			on_lost(c, &rec.lost);
+			break;
+		default:
+			break;
+		}
+		check_output(c);
+	}
+	if (n < 0)
+		skb_warn("%s", skbr_error(r));
+	skbr_close(r);
+	return n < 0 ? -1 : 0;
+}
+
+static void summary(const struct conv *c)
+{
+	if (c->nobytes)
+		skb_warn("%" PRIu64 " event%s without packet bytes skipped",
+			 c->nobytes, c->nobytes == 1 ? "" : "s");
+	if (!c->lost_total)
+		return;
+	char buf[768];
+	size_t n = 0;
+	for (size_t i = 0; i < c->nlost && n < sizeof(buf); i++) {
+		if (!c->lost[i].total)
+			continue;
+		int k = snprintf(buf + n, sizeof(buf) - n, "%s%s: %" PRIu64, n ? ", " : "",
+				 *c->lost[i].spec ? c->lost[i].spec : "unknown probe",
+				 c->lost[i].total);
+		if (k > 0)
+			n += (size_t)k;
+	}
+	skb_warn("%" PRIu64 " event%s lost while recording (%s)%s", c->lost_total,
+		 c->lost_total == 1 ? " was" : "s were", buf,
+		 c->pcapng ? "; counts are in the pcapng statistics" : "");
+}
+
+int main(int argc, char **argv)
+{
+	struct conv *c = &C;
+	const char *output = NULL;
+	int opt, status = 0;
+
+	skb_cli_init(argv[0]);
+	c->linktype = PCAPLINK_SLL2;
+	while ((opt = getopt_long(argc, argv, "o:p:l:hV", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'p':
+			c->pattern = optarg;
+			break;
+		case OPT_PCAPNG:
+			c->pcapng = true;
+			break;
+		case 'l':
+			c->linktype = pcaplink_by_name(optarg);
+			if (!c->linktype)
+				skb_die(2, "unknown link type '%s' (sll2 or ether)", optarg);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("skb2pcap %s\n", SKBTOOLS_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'skb2pcap --help' for more information.\n");
+			return 2;
+		}
+	}
+
+	skb_ignore_sigpipe();
+	out_init(&c->out, skb_open_binary_output(output));
+	if (c->pcapng)
+		ng_sink_init(&c->ng, &c->out, c->linktype);
+	else
+		pcap_sink_begin(&c->out, c->linktype);
+
+	if (optind == argc) {
+		status = convert(c, "-") ? 2 : 0;
+	} else {
+		for (int i = optind; i < argc; i++) {
+			int rc = convert(c, argv[i]);
+			if (rc)
+				status = 2;
+			if (rc == -1)
+				break;   /* damage: stop here, like the reader does */
+		}
+	}
+
+	if (c->pcapng)
+		ng_sink_finish(&c->ng, c->lost_total);
+	out_flush(&c->out);
+	check_output(c);
+	summary(c);
+	if (!status && c->pattern && !c->matched)
+		status = 1;
+	if (c->pcapng)
+		ng_sink_free(&c->ng);
+	out_free(&c->out);
+	for (size_t i = 0; i < c->nlost; i++)
+		free(c->lost[i].spec);
+	free(c->lost);
+	return status;
+}
