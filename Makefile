@@ -76,6 +76,14 @@ $(O)/bpf/%.bpf.o: bpf/%.bpf.c
 	$(call msg,BPF,$<)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
 		-Wall -Werror -Ibpf -I$(O)/bpf $(BPF_CFLAGS) -MMD -MP -c -o $@ $<
 
+# Kernel types for the BPF side, generated from the build host's BTF; CO-RE
+# relocates every field access to the running kernel at load time.
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+$(O)/bpf/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(call msg,GEN,$@)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+$(BPF_OBJ): $(O)/bpf/vmlinux.h
+
 $(O)/bpf/%.skel.h: $(O)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
 
@@ -129,5 +137,6 @@ clean:
 
 .PHONY: all check deps demo install clean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -169,6 +169,7 @@ struct skb_record {
 	enum skb_kind kind;
 	const struct skb_info *info;    /* current section's header */
 	uint64_t offset;                /* where the record starts (see skbr_error) */
+	uint32_t size;                  /* its length in bytes (uncompressed) */
 	union {
 		struct skb_event ev;
 		struct skb_lost lost;

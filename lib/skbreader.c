@@ -137,6 +137,7 @@ struct skb_reader {
 	struct skb_info info;
 	int64_t time_base;
 	uint64_t lost_total;
+	uint64_t sec_events;    /* events read in this section, checked at END */
 	struct arena_blk *arena;
 	struct idmap probes, ifaces, ctxs, stacks, reasons;
 };
@@ -371,9 +372,11 @@ static int parse_header(struct skb_reader *r, struct skb_record *rec)
 	r->time_base = (int64_t)in.time_base;
 	r->any_section = r->in_section = true;
 	r->ended = false;
+	r->sec_events = 0;
 	r->pos += hlen;
 	rec->kind = SKB_SECTION;
 	rec->offset = off;
+	rec->size = hlen;
 	rec->info = &r->info;
 	return 1;
 }
@@ -585,6 +588,7 @@ int skbr_next(struct skb_reader *r, struct skb_record *rec)
 			return fail(r, off, "record of %zu bytes cut short (%zd bytes left)", len, have);
 		p = r->buf + r->pos;
 		rec->offset = off;
+		rec->size = (uint32_t)len;
 		rec->info = &r->info;
 
 		switch (type) {
@@ -592,6 +596,7 @@ int skbr_next(struct skb_reader *r, struct skb_record *rec)
 			if (parse_event(r, p, len, off, &rec->ev))
 				return -1;
 			rec->kind = SKB_EVENT;
+			r->sec_events++;
 			r->pos += len;
 			return 1;
 		case SKB_REC_LOST: {
@@ -614,6 +619,11 @@ int skbr_next(struct skb_reader *r, struct skb_record *rec)
 			rec->end.events = le64(p + 8);
 			rec->end.lost = le64(p + 16);
 			rec->end.ts = le64(p + 24);
+			if (rec->end.events != r->sec_events)
+				return fail(r, off, "end record counts %llu events, the section held %llu"
+					    " (records lost or damaged)",
+					    (unsigned long long)rec->end.events,
+					    (unsigned long long)r->sec_events);
 			rec->kind = SKB_END;
 			r->ended = true;
 			r->pos += len;

@@ -18,7 +18,13 @@ fi
 
 for s in "${scripts[@]}"; do
 	echo "*** $s"
+	before=$(grep -c '^RESULT' "$RESULTS")
 	bash "./$s" || true
+	# a script that died before test_done counts as one failure
+	if [ "$(grep -c '^RESULT' "$RESULTS")" = "$before" ]; then
+		echo "not ok - $s ended before test_done"
+		echo "RESULT 0 1 0" >>"$RESULTS"
+	fi
 done
 
 awk '
