@@ -207,8 +207,8 @@ static int convert(struct conv *c, const char *path)
 	int n;
 
 	if (!r) {
-		skb_warn("%s: %s", strcmp(path, "-") ? path : "(standard input)",
-			 err ? err : "cannot open");
+		/* the reader's message names the file already */
+		skb_warn("%s", err ? err : "cannot open input");
 		return -2;
 	}
 	c->info = NULL;
