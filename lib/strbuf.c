@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/* strbuf.c - the append-only text buffer behind every printer (see strbuf.h). */
+#include "strbuf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static const char hexdig[] = "0123456789abcdef";
+
+void sb_init(struct strbuf *sb, char *buf, size_t cap, int fd)
+{
+	sb->buf = buf;
+	sb->len = 0;
+	sb->cap = cap;
+	sb->fd = fd;
+	sb->err = 0;
+	sb->overflow = false;
+}
+
+int sb_flush(struct strbuf *sb)
+{
+	size_t off = 0;
+	if (sb->fd < 0)
+		return 0;
+	while (off < sb->len && !sb->err) {
+		ssize_t n = write(sb->fd, sb->buf + off, sb->len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			sb->err = errno;
+		} else {
+			off += (size_t)n;
+		}
+	}
+	/* After a write error the text is dropped: the caller stops on err. */
+	sb->len = 0;
+	return sb->err ? -sb->err : 0;
+}
+
+bool sb_room_slow(struct strbuf *sb, size_t n)
+{
+	if (sb->fd >= 0) {
+		sb_flush(sb);
+		if (sb->cap >= n)
+			return true;
+	}
+	sb->overflow = true;
+	return false;
+}
+
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(tmp))
+		n = sizeof(tmp) - 1;
+	sb_mem(sb, tmp, (size_t)n);
+}
+
+void sb_u64(struct strbuf *sb, uint64_t v)
+{
+	char tmp[20];
+	int i = sizeof(tmp);
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_mem(sb, tmp + i, sizeof(tmp) - i);
+}
+
+void sb_i64(struct strbuf *sb, int64_t v)
+{
+	if (v < 0) {
+		sb_putc(sb, '-');
+		sb_u64(sb, (uint64_t)0 - (uint64_t)v);
+	} else {
+		sb_u64(sb, (uint64_t)v);
+	}
+}
+
+void sb_hexw(struct strbuf *sb, uint64_t v, int width)
+{
+	char tmp[16];
+	int i = sizeof(tmp);
+	do {
+		tmp[--i] = hexdig[v & 0xf];
+		v >>= 4;
+	} while (v && i > 0);
+	while (i > (int)sizeof(tmp) - width && i > 0)
+		tmp[--i] = '0';
+	sb_mem(sb, tmp + i, sizeof(tmp) - i);
+}
+
+void sb_hex(struct strbuf *sb, uint64_t v)
+{
+	sb_mem(sb, "0x", 2);
+	sb_hexw(sb, v, 1);
+}
+
+void sb_hexbytes(struct strbuf *sb, const uint8_t *p, size_t n)
+{
+	while (n) {
+		size_t chunk = n > 256 ? 256 : n;
+		if (!sb_room(sb, chunk * 2))
+			return;
+		char *o = sb->buf + sb->len;
+		for (size_t i = 0; i < chunk; i++) {
+			o[2 * i] = hexdig[p[i] >> 4];
+			o[2 * i + 1] = hexdig[p[i] & 0xf];
+		}
+		sb->len += chunk * 2;
+		p += chunk;
+		n -= chunk;
+	}
+}
+
+void sb_mac(struct strbuf *sb, const uint8_t *mac)
+{
+	if (!sb_room(sb, 17))
+		return;
+	char *o = sb->buf + sb->len;
+	for (int i = 0; i < 6; i++) {
+		o[3 * i] = hexdig[mac[i] >> 4];
+		o[3 * i + 1] = hexdig[mac[i] & 0xf];
+		if (i < 5)
+			o[3 * i + 2] = ':';
+	}
+	sb->len += 17;
+}
+
+void sb_ip4(struct strbuf *sb, const uint8_t *a)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			sb_putc(sb, '.');
+		sb_u64(sb, a[i]);
+	}
+}
+
+/* RFC 5952: lower case, no leading zeros, the longest run (>1) of zero
+ * groups as "::" (the first on a tie), IPv4-mapped as ::ffff:a.b.c.d. */
+void sb_ip6(struct strbuf *sb, const uint8_t *a)
+{
+	uint16_t g[8];
+	int best = -1, bestlen = 1, run = 0;
+	for (int i = 0; i < 8; i++) {
+		g[i] = (uint16_t)(a[2 * i] << 8 | a[2 * i + 1]);
+		run = g[i] ? 0 : run + 1;
+		if (run > bestlen) {
+			bestlen = run;
+			best = i - run + 1;
+		}
+	}
+	if (best == 0 && bestlen == 5 && g[5] == 0xffff) {
+		sb_puts(sb, "::ffff:");
+		sb_ip4(sb, a + 12);
+		return;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			sb_mem(sb, "::", 2);
+			i += bestlen - 1;
+			continue;
+		}
+		if (i && i != best + bestlen)
+			sb_putc(sb, ':');
+		sb_hexw(sb, g[i], 1);
+	}
+}
+
+/* Length of a valid UTF-8 sequence at s, 0 if invalid. */
+static int utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+	int n;
+	unsigned min;
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	if (c < 0xe0) { n = 2; min = 0x80; c &= 0x1f; }
+	else if (c < 0xf0) { n = 3; min = 0x800; c &= 0x0f; }
+	else { n = 4; min = 0x10000; c &= 0x07; }
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void sb_json_str(struct strbuf *sb, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	sb_putc(sb, '"');
+	while (*s) {
+		unsigned c = *s;
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			const unsigned char *run = s;
+			while (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
+				s++;
+			sb_mem(sb, run, (size_t)(s - run));
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			sb_putc(sb, '\\');
+			sb_putc(sb, (char)c);
+		} else if (c == '\n') {
+			sb_mem(sb, "\\n", 2);
+		} else if (c == '\t') {
+			sb_mem(sb, "\\t", 2);
+		} else if (c >= 0x80) {
+			int n = utf8_len(s);
+			if (n) {
+				sb_mem(sb, s, (size_t)n);
+				s += n;
+				continue;
+			}
+			/* A stray byte: keep its value, as the code point U+00XX. */
+			sb_mem(sb, "\\u00", 4);
+			sb_hexw(sb, c, 2);
+		} else {
+			sb_mem(sb, "\\u00", 4);
+			sb_hexw(sb, c, 2);
+		}
+		s++;
+	}
+	sb_putc(sb, '"');
+}
+
+void sb_safe_str(struct strbuf *sb, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	for (; *s; s++) {
+		if (*s >= 0x20 && *s < 0x7f && *s != '\\') {
+			sb_putc(sb, (char)*s);
+		} else {
+			sb_mem(sb, "\\x", 2);
+			sb_hexw(sb, *s, 2);
+		}
+	}
+}
