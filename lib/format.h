@@ -11,7 +11,8 @@
 #define SKB_BOM             0x1a2b3c4du  /* byte-order mark, stored LE */
 #define SKB_HDR_FIXED       44           /* header bytes before the strings */
 #define SKB_REC_HDR         4            /* u8 type, u24 length */
-#define SKB_EV_FIXED        40           /* event bytes before optional fields */
+#define SKB_EV_FIXED        36           /* event bytes before optional fields */
+#define SKB_OFF_UNKNOWN     0xff         /* stored L3/L4 offset: unknown or > 254 */
 
 /* Size on disk of each optional event field, in SKB_F_* bit order. */
 static const uint8_t skb_field_size[16] = {

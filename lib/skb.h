@@ -48,11 +48,14 @@ enum skb_probe_kind {
 #define SKB_EV_L3         0x02  /* bytes start at the network header (no L2) */
 #define SKB_EV_DROP       0x04  /* the probe reported a drop reason */
 #define SKB_EV_MAC_SET    0x08  /* skb had its MAC header set */
+/* Encoding flags, chosen by the writer (callers need not set them): */
+#define SKB_EV_DATA_L3    0x10  /* skb->data is at the L3 offset (default len) */
+#define SKB_EV_RX_DEV     0x20  /* skb_iif is the interface's ifindex */
 
 /* Optional event fields: bit i set => field i present, stored in bit order. */
 enum skb_field {
 	SKB_F_ORIG_LEN  = 1u << 0,  /* u32 orig_len                      (def: caplen) */
-	SKB_F_SKB_LEN   = 1u << 1,  /* u32 len, u32 data_len             (def: orig_len, 0) */
+	SKB_F_SKB_LEN   = 1u << 1,  /* u32 len, u32 data_len             (def: orig_len [- l3_off], 0) */
 	SKB_F_PROTOCOL  = 1u << 2,  /* u16 protocol, host order          (def: Ethernet type in bytes, else 0) */
 	SKB_F_MARK      = 1u << 3,  /* u32 mark                          (def: 0) */
 	SKB_F_HASH      = 1u << 4,  /* u32 hash                          (def: 0) */
@@ -63,7 +66,7 @@ enum skb_field {
 	SKB_F_GSO       = 1u << 9,  /* u16 gso_size, u16 gso_segs, u32 gso_type (def: 0) */
 	SKB_F_CLONE     = 1u << 10, /* u8 cloned, u8 fclone, u16 pad, u32 users (def: 0,0,1) */
 	SKB_F_DROP      = 1u << 11, /* u32 drop_reason (present iff SKB_EV_DROP) */
-	SKB_F_RX_IF     = 1u << 12, /* u32 rx_ifindex (skb_iif)         (def: 0) */
+	SKB_F_RX_IF     = 1u << 12, /* u32 rx_ifindex (skb_iif)          (def: 0 or iface's) */
 	SKB_F_STACK     = 1u << 13, /* u32 stack id (STACK record)       */
 	SKB_F_NETNS     = 1u << 14, /* u32 netns inode                   (def: the iface's, else 0) */
 	SKB_F_EXT       = 1u << 15, /* u16 n + n bytes: fields of later minor versions, skipped */
@@ -118,8 +121,8 @@ struct skb_event {
 	uint32_t netns;         /* netns inode (iface's or SKB_F_NETNS) */
 	uint8_t flags;          /* SKB_EV_* */
 	uint8_t pkt_type;       /* skb->pkt_type (PACKET_HOST ...) */
-	uint16_t l3_off;        /* network header offset in data, 0xffff unknown */
-	uint16_t l4_off;        /* transport header offset in data, 0xffff unknown */
+	uint16_t l3_off;        /* network header offset in data, 0xffff unknown (< 255 stored) */
+	uint16_t l4_off;        /* transport header offset in data, 0xffff unknown (< 255 stored) */
 	uint32_t fields;        /* SKB_F_* present on disk (informative) */
 	uint32_t orig_len;      /* packet length from the first captured byte */
 	uint32_t caplen;        /* bytes captured (<= orig_len) */

@@ -411,13 +411,13 @@ static int dict_record(struct skb_reader *r, uint8_t type, const uint8_t *p, siz
 	}
 	case SKB_REC_CTX: {
 		struct skb_ctx *e = arena_alloc(&r->arena, sizeof(*e));
-		o = 20;
-		if (!e || len < 20 || !(e->comm = take_str(r, p, len, &o)))
+		o = 16;
+		if (!e || len < 16 || !(e->comm = take_str(r, p, len, &o)))
 			return fail(r, off, "context record damaged");
-		e->id = le32(p + 4);
-		e->cpu = le16(p + 8);
-		e->pid = le32(p + 12);
-		e->tid = le32(p + 16);
+		e->id = le16(p + 4);
+		e->cpu = le16(p + 6);
+		e->pid = le32(p + 8);
+		e->tid = le32(p + 12);
 		if (!e->id || idmap_put(&r->ctxs, e->id, e))
 			return fail(r, off, "context record has id 0");
 		return 0;
@@ -472,18 +472,17 @@ static int parse_event(struct skb_reader *r, const uint8_t *p, size_t len, uint6
 {
 	if (len < SKB_EV_FIXED)
 		return fail(r, off, "event record too short (%zu bytes)", len);
-	uint16_t f = le16(p + 32);
+	uint16_t f = le16(p + 30);
 	memset(ev, 0, sizeof(*ev));
 	ev->ts = (uint64_t)(r->time_base + (int32_t)le32(p + 4));
 	ev->skb = le64(p + 8);
 	ev->track = le64(p + 16);
-	uint32_t cid = le32(p + 24);
-	uint16_t pid = le16(p + 28), iid = le16(p + 30);
+	uint16_t pid = le16(p + 24), iid = le16(p + 26), cid = le16(p + 28);
 	ev->fields = f;
-	ev->flags = p[34];
-	ev->pkt_type = p[35];
-	ev->l3_off = le16(p + 36);
-	ev->l4_off = le16(p + 38);
+	ev->flags = p[32];
+	ev->pkt_type = p[33];
+	ev->l3_off = p[34] == SKB_OFF_UNKNOWN ? 0xffff : p[34];
+	ev->l4_off = p[35] == SKB_OFF_UNKNOWN ? 0xffff : p[35];
 
 	if (!(ev->probe = idmap_get(&r->probes, pid)))
 		return fail(r, off, "event refers to undefined probe %u", pid);
@@ -531,8 +530,16 @@ static int parse_event(struct skb_reader *r, const uint8_t *p, size_t len, uint6
 	else if (ev->orig_len < ev->caplen)
 		return fail(r, off, "event's packet length %u is less than its %u captured bytes",
 			    ev->orig_len, ev->caplen);
-	if (!has_len)
+	if (!has_len) {
 		ev->len = ev->orig_len;
+		if (ev->flags & SKB_EV_DATA_L3 && ev->l3_off != 0xffff) {
+			if (ev->l3_off > ev->orig_len)
+				return fail(r, off, "event's L3 offset is past the packet");
+			ev->len = ev->orig_len - ev->l3_off;
+		}
+	}
+	if (!(f & SKB_F_RX_IF) && ev->flags & SKB_EV_RX_DEV && ev->iface)
+		ev->rx_ifindex = ev->iface->ifindex;
 	if (!has_proto)
 		ev->protocol = skb_default_protocol(ev->flags, ev->data, ev->caplen);
 	if (sid && !(ev->stack = idmap_get(&r->stacks, sid)))

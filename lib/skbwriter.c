@@ -36,6 +36,7 @@ struct skb_writer {
 	uint64_t bytes;         /* handed to the fd */
 	int64_t time_base;
 	uint64_t events, lost, last_ts;
+	struct skb_info info;   /* for restarting a section; strings owned */
 	struct intern probes, ifaces, ctxs, stacks, reasons;
 };
 
@@ -205,14 +206,13 @@ static uint32_t iface_id(struct skb_writer *w, const struct skb_iface *ifc)
 
 static uint32_t ctx_id(struct skb_writer *w, const struct skb_ctx *c)
 {
-	/* CTX: u32 id | u16 cpu | u16 pad | u32 pid | u32 tid | str comm */
-	uint8_t k[12 + 2 + 256];
+	/* CTX: u16 id | u16 cpu | u32 pid | u32 tid | str comm */
+	uint8_t k[10 + 2 + 256];
 	put16(k, c->cpu);
-	put16(k + 2, 0);
-	put32(k + 4, c->pid);
-	put32(k + 8, c->tid);
-	size_t n = 12 + put_str(k + 12, c->comm, 256);
-	return dict_id(w, &w->ctxs, SKB_REC_CTX, k, n, 4, UINT32_MAX - 1);
+	put32(k + 2, c->pid);
+	put32(k + 6, c->tid);
+	size_t n = 10 + put_str(k + 10, c->comm, 256);
+	return dict_id(w, &w->ctxs, SKB_REC_CTX, k, n, 2, UINT16_MAX);
 }
 
 static uint32_t stack_id(struct skb_writer *w, const struct skb_stack *s)
@@ -253,6 +253,8 @@ int skbw_drop_reason(struct skb_writer *w, uint32_t value, const char *name)
 	return 0;
 }
 
+static int restart_section(struct skb_writer *w);
+
 /* Keep every event's time within a signed 32-bit offset of the base. */
 static int time_offset(struct skb_writer *w, uint64_t ts, int32_t *off)
 {
@@ -279,6 +281,10 @@ int skbw_event(struct skb_writer *w, const struct skb_event *ev)
 	    (ev->caplen && !ev->data))
 		return -EINVAL;
 
+	/* 16-bit dictionary ids: start a fresh section before they run out */
+	if ((w->probes.n >= UINT16_MAX - 1 || w->ifaces.n >= UINT16_MAX - 1 ||
+	     w->ctxs.n >= UINT16_MAX - 1) && restart_section(w))
+		return w->err;
 	uint32_t pid = probe_id(w, ev->probe);
 	uint32_t iid = ev->iface ? iface_id(w, ev->iface) : 0;
 	uint32_t cid = ev->ctx ? ctx_id(w, ev->ctx) : 0;
@@ -291,9 +297,18 @@ int skbw_event(struct skb_writer *w, const struct skb_event *ev)
 
 	/* Optional fields: only what differs from the documented default. */
 	uint32_t netns_default = ev->iface ? ev->iface->netns : 0;
+	uint8_t l3 = ev->l3_off < SKB_OFF_UNKNOWN ? (uint8_t)ev->l3_off : SKB_OFF_UNKNOWN;
+	uint8_t l4 = ev->l4_off < SKB_OFF_UNKNOWN ? (uint8_t)ev->l4_off : SKB_OFF_UNKNOWN;
+	uint8_t flags = ev->flags & ~(SKB_EV_DATA_L3 | SKB_EV_RX_DEV);
 	uint16_t f = 0;
 	if (ev->orig_len != ev->caplen)                   f |= SKB_F_ORIG_LEN;
-	if (ev->len != ev->orig_len || ev->data_len)      f |= SKB_F_SKB_LEN;
+	if (ev->len == ev->orig_len && !ev->data_len)
+		;
+	else if (l3 != SKB_OFF_UNKNOWN && ev->orig_len >= l3 &&
+		 ev->len == ev->orig_len - l3 && !ev->data_len)
+		flags |= SKB_EV_DATA_L3;   /* receive path: skb->data at L3 */
+	else
+		f |= SKB_F_SKB_LEN;
 	if (ev->protocol != skb_default_protocol(ev->flags, ev->data, ev->caplen))
 		f |= SKB_F_PROTOCOL;
 	if (ev->mark)                                     f |= SKB_F_MARK;
@@ -305,7 +320,10 @@ int skbw_event(struct skb_writer *w, const struct skb_event *ev)
 	if (ev->gso_size || ev->gso_segs || ev->gso_type) f |= SKB_F_GSO;
 	if (ev->cloned || ev->fclone || ev->users != 1)   f |= SKB_F_CLONE;
 	if (ev->flags & SKB_EV_DROP)                      f |= SKB_F_DROP;
-	if (ev->rx_ifindex)                               f |= SKB_F_RX_IF;
+	if (ev->rx_ifindex && ev->iface && ev->rx_ifindex == ev->iface->ifindex)
+		flags |= SKB_EV_RX_DEV;
+	else if (ev->rx_ifindex)
+		f |= SKB_F_RX_IF;
 	if (sid)                                          f |= SKB_F_STACK;
 	if (ev->netns != netns_default)                   f |= SKB_F_NETNS;
 
@@ -322,14 +340,14 @@ int skbw_event(struct skb_writer *w, const struct skb_event *ev)
 	put32(p + 4, (uint32_t)toff);
 	put64(p + 8, ev->skb);
 	put64(p + 16, ev->track);
-	put32(p + 24, cid);
-	put16(p + 28, (uint16_t)pid);
-	put16(p + 30, (uint16_t)iid);
-	put16(p + 32, f);
-	p[34] = ev->flags;
-	p[35] = ev->pkt_type;
-	put16(p + 36, ev->l3_off);
-	put16(p + 38, ev->l4_off);
+	put16(p + 24, (uint16_t)pid);
+	put16(p + 26, (uint16_t)iid);
+	put16(p + 28, (uint16_t)cid);
+	put16(p + 30, f);
+	p[32] = flags;
+	p[33] = ev->pkt_type;
+	p[34] = l3;
+	p[35] = l4;
 	uint8_t *q = p + SKB_EV_FIXED;
 	if (f & SKB_F_ORIG_LEN) { put32(q, ev->orig_len); q += 4; }
 	if (f & SKB_F_SKB_LEN)  { put32(q, ev->len); put32(q + 4, ev->data_len); q += 8; }
@@ -377,6 +395,36 @@ int skbw_lost(struct skb_writer *w, const struct skb_lost *l)
 	return 0;
 }
 
+static int write_header(struct skb_writer *w, const struct skb_info *in);
+
+static void write_end(struct skb_writer *w)
+{
+	/* END: u32 pad | u64 events | u64 lost | u64 ts */
+	uint8_t *p = reserve(w, 32);
+	if (p) {
+		rec_hdr(p, SKB_REC_END, 32);
+		put32(p + 4, 0);
+		put64(p + 8, w->events);
+		put64(p + 16, w->lost);
+		put64(p + 24, w->last_ts);
+	}
+}
+
+/* End this section and start another with empty dictionaries. */
+static int restart_section(struct skb_writer *w)
+{
+	write_end(w);
+	intern_free(&w->probes);
+	intern_free(&w->ifaces);
+	intern_free(&w->ctxs);
+	intern_free(&w->stacks);
+	intern_free(&w->reasons);
+	w->events = w->lost = 0;
+	struct skb_info in = w->info;
+	in.time_base = (uint64_t)w->time_base;
+	return w->err ? w->err : write_header(w, &in);
+}
+
 static int write_header(struct skb_writer *w, const struct skb_info *in)
 {
 	size_t n = SKB_HDR_FIXED;
@@ -420,6 +468,13 @@ struct skb_writer *skbw_open_fd(int fd, const struct skb_info *info, int flags)
 			goto fail;
 		w->z_ready = true;
 	}
+	w->info = *info;
+	w->info.tool = strdup(info->tool ? info->tool : "");
+	w->info.host = strdup(info->host ? info->host : "");
+	w->info.kernel = strdup(info->kernel ? info->kernel : "");
+	w->info.cmdline = strdup(info->cmdline ? info->cmdline : "");
+	if (!w->info.tool || !w->info.host || !w->info.kernel || !w->info.cmdline)
+		goto fail;
 	if (write_header(w, info))
 		goto fail;
 	return w;
@@ -430,15 +485,7 @@ fail:
 
 int skbw_close(struct skb_writer *w)
 {
-	/* END: u32 pad | u64 events | u64 lost | u64 ts */
-	uint8_t *p = reserve(w, 32);
-	if (p) {
-		rec_hdr(p, SKB_REC_END, 32);
-		put32(p + 4, 0);
-		put64(p + 8, w->events);
-		put64(p + 16, w->lost);
-		put64(p + 24, w->last_ts);
-	}
+	write_end(w);
 	int err = skbw_flush(w);
 	skbw_abort(w);
 	return err;
@@ -455,6 +502,10 @@ void skbw_abort(struct skb_writer *w)
 	intern_free(&w->ctxs);
 	intern_free(&w->stacks);
 	intern_free(&w->reasons);
+	free((char *)w->info.tool);
+	free((char *)w->info.host);
+	free((char *)w->info.kernel);
+	free((char *)w->info.cmdline);
 	free(w->zbuf);
 	free(w->buf);
 	free(w);

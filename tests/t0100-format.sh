@@ -12,4 +12,5 @@ test_expect_success 'cut at every byte offset, compressed' "$ft cut -z"
 test_expect_success 'random bit flips and garbage' "$ft flips"
 test_expect_success 'foreign magic, future version, text-mode damage, empty' "$ft header"
 test_expect_success 'concatenated plain and compressed streams' "$ft concat"
+test_expect_success 'more contexts than 16-bit ids: a new section' "$ft contexts"
 test_done

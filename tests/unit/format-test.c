@@ -7,6 +7,7 @@
  *   flips            random bit flips and garbage: no crash, no hang
  *   header           foreign magic, future major version, text-mode damage, empty
  *   concat           concatenated plain and compressed streams read as one
+ *   contexts         dictionary ids running out start a new section
  * Exit 0 when the case holds; messages on stderr say what did not.
  */
 #include "skb.h"
@@ -89,6 +90,8 @@ static void make_event(unsigned i, uint64_t ts, struct skb_event *ev)
 	ev->orig_len = ev->caplen + (i % 3 ? 0 : (uint32_t)(rnd() % 1500));
 	ev->data = payload;
 	ev->len = i % 2 ? ev->orig_len : ev->orig_len + 14;
+	if (i % 4 == 1 && ev->orig_len >= 14)
+		ev->len = ev->orig_len - 14;   /* receive path: skb->data at L3 */
 	ev->data_len = i % 6 == 0 ? 1000 : 0;
 	ev->protocol = i % 10 == 0 ? 0x0806 : (ev->flags & SKB_EV_L2 && ev->caplen >= 14 ?
 			(uint16_t)(payload[12] << 8 | payload[13]) : 0);
@@ -116,7 +119,8 @@ static int same_event(const struct skb_event *a, const struct skb_event *b, unsi
 	int bad = failures;
 #define EQ(f) CHECK(a->f == b->f, "event %u: " #f " %llu != %llu", i, \
 		    (unsigned long long)a->f, (unsigned long long)b->f)
-	EQ(ts); EQ(skb); EQ(track); EQ(netns); EQ(flags); EQ(pkt_type); EQ(l3_off); EQ(l4_off);
+	CHECK(((a->flags ^ b->flags) & ~(SKB_EV_DATA_L3 | SKB_EV_RX_DEV)) == 0, "event %u: flags", i);
+	EQ(ts); EQ(skb); EQ(track); EQ(netns); EQ(pkt_type); EQ(l3_off); EQ(l4_off);
 	EQ(orig_len); EQ(caplen); EQ(len); EQ(data_len); EQ(protocol); EQ(mark); EQ(hash);
 	EQ(priority); EQ(queue_mapping); EQ(vlan_tci); EQ(vlan_proto); EQ(ip_summed);
 	EQ(csum_level); EQ(cloned); EQ(fclone); EQ(users); EQ(gso_size); EQ(gso_segs);
@@ -234,7 +238,36 @@ static int roundtrip(int flags)
 	unsigned n = read_all(fd, evs, 3000, &res, msg, sizeof(msg), NULL);
 	CHECK(res == 0, "reader ended with %d: %s", res, msg);
 	CHECK(n == 3000, "read %u events, wrote 3000", n);
-	/* typical small event: no optional field but hash -> 44 bytes + data */
+	close(fd);
+
+	/* A typical event (received Ethernet frame, skb->data at L3, a hash,
+	 * skb_iif = its device) costs at most 40 bytes besides its packet. */
+	fd = mem_fd(NULL, 0);
+	struct skb_writer *w = skbw_open_fd(fd, &info, 0);
+	struct skb_event ev = {
+		.ts = 5000000100ull, .skb = 0xffff888012345600ull, .track = 77,
+		.probe = &probes[0], .iface = &ifaces[0], .ctx = &ctxs[0],
+		.netns = ifaces[0].netns, .flags = SKB_EV_L2 | SKB_EV_MAC_SET,
+		.l3_off = 14, .l4_off = 34, .orig_len = 98, .caplen = 98, .data = payload,
+		.len = 84, .protocol = (uint16_t)(payload[12] << 8 | payload[13]),
+		.hash = 0x12345678, .users = 1, .rx_ifindex = ifaces[0].ifindex,
+	};
+	skbw_event(w, &ev);
+	skbw_event(w, &ev);
+	skbw_close(w);
+	struct skb_reader *r = skbr_open_fd(fd, "typical");
+	lseek(fd, 0, SEEK_SET);
+	struct skb_record rec;
+	unsigned seen = 0;
+	while (skbr_next(r, &rec) == 1)
+		if (rec.kind == SKB_EVENT) {
+			CHECK(rec.size - rec.ev.caplen <= 40, "typical event overhead %u bytes",
+			      rec.size - rec.ev.caplen);
+			same_event(&ev, &rec.ev, 0);
+			seen++;
+		}
+	CHECK(seen == 2, "typical events read: %u", seen);
+	skbr_close(r);
 	close(fd);
 	return failures != 0;
 }
@@ -420,6 +453,39 @@ static int concat(void)
 	return failures != 0;
 }
 
+/* More distinct contexts than 16-bit ids hold: the writer starts a new
+ * section with fresh dictionaries, and every event still reads back. */
+static int many_contexts(void)
+{
+	int fd = mem_fd(NULL, 0);
+	struct skb_writer *w = skbw_open_fd(fd, &info, SKBW_COMPRESS);
+	const unsigned n = 70000;
+	for (unsigned i = 0; i < n; i++) {
+		struct skb_ctx c = { .cpu = 1, .pid = i, .tid = i, .comm = "worker" };
+		struct skb_event ev = { .ts = 1000 + i, .probe = &probes[0], .ctx = &c,
+					.users = 1, .track = i };
+		CHECK(!skbw_event(w, &ev), "event %u", i);
+	}
+	CHECK(!skbw_close(w), "close");
+	lseek(fd, 0, SEEK_SET);
+	struct skb_reader *r = skbr_open_fd(fd, "ctx");
+	struct skb_record rec;
+	unsigned events = 0, sections = 0, bad = 0;
+	int k;
+	while ((k = skbr_next(r, &rec)) == 1) {
+		if (rec.kind == SKB_SECTION)
+			sections++;
+		if (rec.kind == SKB_EVENT && (rec.ev.ctx->tid != events || rec.ev.track != events))
+			bad++;
+		events += rec.kind == SKB_EVENT;
+	}
+	CHECK(k == 0, "reader: %s", skbr_error(r));
+	CHECK(events == n && sections == 2 && !bad, "events %u sections %u bad %u", events, sections, bad);
+	skbr_close(r);
+	close(fd);
+	return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -435,6 +501,8 @@ int main(int argc, char **argv)
 		r = header();
 	else if (!strcmp(c, "concat"))
 		r = concat();
+	else if (!strcmp(c, "contexts"))
+		r = many_contexts();
 	else {
 		fprintf(stderr, "usage: format-test roundtrip|cut|flips|header|concat [-z]\n");
 		return 2;
