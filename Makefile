@@ -111,7 +111,11 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(O)/libskb.a
 	@mkdir -p $(dir $@)
 	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(LIBS_READER)
 
-check: all
+# check and demo install missing dependencies first, so each works as the
+# first command typed on a fresh clone.
+check:
+	$(Q)bash scripts/deps.sh
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(abspath $(O)) SAN=$(SAN) bash tests/run.sh $(TESTS)
 
 deps:
