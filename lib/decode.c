@@ -122,6 +122,9 @@ void decode_packet(struct strbuf *sb, const uint8_t *data, uint32_t caplen,
 		}
 		decode_ethertype(&d, type, data, caplen);
 	}
+	/* Cut by the snaplen after complete headers: still say so. */
+	if (o->orig_len > caplen && !d.truncated)
+		dc_trunc(&d);
 	if (info)
 		info->truncated = d.truncated;
 }

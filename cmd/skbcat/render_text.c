@@ -114,9 +114,10 @@ static void packet_line(struct strbuf *sb, const struct cat_opts *o,
 		.vlan_proto = ev->vlan_proto,
 		.orig_len = ev->orig_len,
 	};
-	if (!(ev->flags & (SKB_EV_L2 | SKB_EV_L3)) && !ev->caplen)
-		sb_puts(sb, "(no packet bytes)");
-	else
+	if (!ev->caplen) {
+		sb_puts(sb, "(no packet bytes) length ");
+		sb_u64(sb, ev->orig_len);
+	} else
 		decode_packet(sb, ev->data, ev->caplen, &dopt, NULL);
 	sb_putc(sb, '\n');
 }

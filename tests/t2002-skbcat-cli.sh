@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# t2002: skbcat as a Unix filter: --help/--version, bad usage, standard
+# input, damaged input (everything before printed, then FILE: offset N,
+# exit 2), a closed output pipe (quiet, status 0).
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/skbcat/fixtures.sh"
+
+FX=$TRASH/fx
+test_expect_success 'build the .skb fixtures' '
+	skbcat_fixtures "$FX"
+'
+
+test_expect_success '--help and --version go to stdout, status 0' '
+	skbcat --help >out && grep -q "^usage: skbcat" out &&
+	skbcat --version >out && grep -q "^skbcat (skbtools) [0-9]" out
+'
+
+test_expect_success 'bad usage exits 2 with a message' '
+	for args in "--time=bogus x" "--bogus" "-j --flows x" "--flows-window=0 x" "- -"; do
+		set +e; skbcat $args </dev/null >out 2>err; rc=$?; set -e
+		test "$rc" = 2 && test -s err && test ! -s out || { echo "args: $args rc=$rc"; exit 1; }
+	done
+'
+
+test_expect_success 'a missing file: message naming it, exit 2' '
+	set +e; skbcat nosuch.skb >out 2>err; rc=$?; set -e
+	test "$rc" = 2 && grep -q "nosuch.skb" err && test ! -s out
+'
+
+test_expect_success 'standard input, as "-" or no argument, reads like a file' '
+	skbcat "$FX/eth.skb" >want &&
+	skbcat <"$FX/eth.skb" >got1 && test_cmp want got1 &&
+	skbcat - <"$FX/eth.skb" >got2 && test_cmp want got2 &&
+	cat "$FX/eth-z.skb" | skbcat >got3 && test_cmp want got3
+'
+
+test_expect_success 'damage: all records before it, then FILE: offset N, exit 2' '
+	skbcat "$FX/eth.skb" >full &&
+	size=$(stat -c %s "$FX/eth.skb") &&
+	head -c $((size * 2 / 3)) "$FX/eth.skb" >cut.skb &&
+	set +e; skbcat cut.skb >out 2>err; rc=$?; set -e
+	test "$rc" = 2 &&
+	grep -q "^skbcat: cut.skb: offset [0-9]*: " err &&
+	test "$(wc -l <err)" = 1 &&
+	test -s out &&
+	n=$(wc -l <out) && head -n "$n" full >prefix && test_cmp prefix out &&
+	test "$n" -ge $(( $(wc -l <full) / 2 ))
+'
+
+test_expect_success 'damage inside a record (an impossible length): exit 2 at its offset' '
+	size=$(stat -c %s "$FX/eth.skb") &&
+	head -c $((size / 2)) "$FX/eth.skb" >cut.skb &&
+	off=$(skbcat cut.skb 2>&1 >/dev/null | sed -n "s/.*: offset \([0-9]*\):.*/\1/p") &&
+	test -n "$off" &&
+	cp "$FX/eth.skb" bad.skb &&
+	printf "\377\377\377" | dd of=bad.skb bs=1 seek=$((off + 1)) conv=notrunc 2>/dev/null &&
+	set +e; skbcat bad.skb >out 2>err; rc=$?; set -e
+	cat err &&
+	test "$rc" = 2 && grep -q "^skbcat: bad.skb: offset $off: " err &&
+	skbcat cut.skb 2>/dev/null >want; test_cmp want out
+'
+
+test_expect_success 'closed pipe: skbcat big.skb | head -1 is quiet, status 0' '
+	python3 -c "
+import struct
+pkt = bytes(12) + bytes.fromhex(\"0800450000200001400040110000\") + bytes([10, 0, 0, 1, 10, 0, 0, 2]) + bytes.fromhex(\"13881389000c000041424344\")
+with open(\"big.pcap\", \"wb\") as f:
+    f.write(struct.pack(\"<IHHiIII\", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(60000):
+        f.write(struct.pack(\"<IIII\", 1700000000 + i // 1000000, i % 1000000, len(pkt), len(pkt)) + pkt)
+" &&
+	pcap2skb -o big.skb big.pcap &&
+	set +e
+	skbcat big.skb 2>err | head -1 >out
+	rc=${PIPESTATUS[0]}
+	skbcat -x big.skb 2>>err | head -c 100 >/dev/null
+	rc2=${PIPESTATUS[0]}
+	skbcat --flows --flows-window=100 big.skb 2>>err | head -1 >/dev/null
+	rc3=${PIPESTATUS[0]}
+	set -e
+	test "$rc" = 0 && test "$rc2" = 0 && test "$rc3" = 0 && test ! -s err && test "$(wc -l <out)" = 1
+'
+
+test_expect_success 'one good and one damaged input: the good one is printed in full' '
+	size=$(stat -c %s "$FX/raw.skb") &&
+	head -c $((size - 3)) "$FX/raw.skb" >rawcut.skb &&
+	set +e; skbcat -j "$FX/eth.skb" rawcut.skb >out 2>err; rc=$?; set -e
+	test "$rc" = 2 && grep -q "rawcut.skb: offset" err &&
+	test "$(grep -c "\"file\":\"$FX/eth.skb\"" out)" = "$(skbcat "$FX/eth.skb" | grep -c "^[0-9]")"
+'
+
+test_done

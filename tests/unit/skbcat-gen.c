@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * skbcat-gen - test helper: write a small deterministic .skb stream to
+ * stdout with what pcap2skb cannot express and skbcat must print: context
+ * (cpu, comm, pid/tid), tracepoint / kprobe / kretprobe probes sharing one
+ * tracking id, a kernel stack, skb metadata, an offloaded VLAN tag, drop
+ * reasons with and without a name, lost-event records (attributed or not),
+ * odd bytes in comm and device names, an event without device or context
+ * and one without bytes.
+ *
+ *   skbcat-gen > gen.skb        (see tests/t2000-skbcat-golden.sh)
+ */
+#include "cli.h"
+#include "skb.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Packet bytes written as hex text: easy to read against the decoders. */
+static size_t unhex(uint8_t *out, const char *s)
+{
+	size_t n = 0;
+	while (*s) {
+		if (*s == ' ') {
+			s++;
+			continue;
+		}
+		unsigned v;
+		char tmp[3] = { s[0], s[1], 0 };
+		v = (unsigned)strtoul(tmp, NULL, 16);
+		out[n++] = (uint8_t)v;
+		s += 2;
+	}
+	return n;
+}
+
+/* Ethernet + IPv4 ICMP echo request 10.1.0.1 > 10.1.0.2, id 0x42 seq 7 */
+static const char ETH_ICMP[] =
+	"020000000002 020000000001 0800"
+	"4500 001c 1234 4000 4001 0000 0a010001 0a010002"
+	"0800 0000 0042 0007";
+/* Ethernet (tag stripped into the skb) + IPv4 UDP 10.2.0.1.1000 > 10.2.0.2.2000 */
+static const char ETH_UDP[] =
+	"0a0000000002 0a0000000001 0800"
+	"4500 001d 0001 0000 4011 0000 0a020001 0a020002"
+	"03e8 07d0 0009 0000 78";
+
+int main(void)
+{
+	uint8_t pkt[256], l3[256];
+	size_t n = unhex(pkt, ETH_ICMP), n3 = n - 14;
+	memcpy(l3, pkt + 14, n3);
+	uint8_t udp[256];
+	size_t nu = unhex(udp, ETH_UDP);
+
+	struct skb_info info = {
+		.snaplen = 256, .wall_offset = 1764244800000000000LL - 5000000000LL,
+		.time_base = 5000000000ULL, .tool = "skbcat-gen", .host = "gen",
+		.kernel = "6.18.0", .cmdline = "skbcat-gen",
+	};
+	struct skb_probe rx = { .kind = SKB_PROBE_TP, .spec = "tp:net:netif_receive_skb" };
+	struct skb_probe iprcv = { .kind = SKB_PROBE_KPROBE, .spec = "k:ip_rcv" };
+	struct skb_probe iprcv_ret = { .kind = SKB_PROBE_KRETPROBE, .spec = "kr:ip_rcv" };
+	struct skb_probe kfree = { .kind = SKB_PROBE_TP, .spec = "tp:skb:kfree_skb" };
+	struct skb_probe xmit = { .kind = SKB_PROBE_TP, .spec = "tp:net:net_dev_start_xmit" };
+	struct skb_iface eth0 = { .netns = 4026531840u, .ifindex = 4, .name = "eth0" };
+	struct skb_iface odd = { .netns = 4026532000u, .ifindex = 9, .name = "we ird\x01" };
+	struct skb_ctx ping = { .cpu = 3, .pid = 1234, .tid = 1234, .comm = "ping" };
+	struct skb_ctx softirq = { .cpu = 1, .pid = 0, .tid = 0, .comm = "swapper/1" };
+	struct skb_ctx weird = { .cpu = 0, .pid = 4321, .tid = 4322,
+				 .comm = "a\"b\\c\x01\xff\xc3\xa9" };
+	static const struct skb_stack_frame frames[] = {
+		{ .addr = 0xffffffff81a0004dull, .off = 0x4d, .sym = "ip_rcv" },
+		{ .addr = 0xffffffff819f02a0ull, .off = 0x2a0, .sym = "__netif_receive_skb_one_core" },
+		{ .addr = 0xffffffff81000123ull, .off = 0, .sym = "" },
+	};
+	struct skb_stack stack = { .id = 1, .n = 3, .frame = frames };
+
+	struct skb_writer *w = skbw_open_fd(skb_open_binary_output(NULL), &info, 0);
+	if (!w)
+		skb_die(2, "cannot start the output");
+	skbw_drop_reason(w, 3, "NO_SOCKET");
+
+	uint64_t t = 5000000000ULL;
+	struct skb_event base = {
+		.skb = 0xffff888003a1c200ull, .track = 0x1d3f, .ctx = &softirq,
+		.iface = &eth0, .netns = 4026531840u, .l3_off = 14, .l4_off = 34,
+		.orig_len = (uint32_t)n, .caplen = (uint32_t)n, .len = (uint32_t)n,
+		.protocol = 0x0800, .users = 1, .data = pkt,
+	};
+	struct skb_event ev;
+
+	/* 1: the packet arrives, with metadata and a stack */
+	ev = base;
+	ev.ts = t;
+	ev.probe = &rx;
+	ev.flags = SKB_EV_L2 | SKB_EV_MAC_SET;
+	ev.mark = 0x2a;
+	ev.hash = 0xdeadbeef;
+	ev.priority = 6;
+	ev.queue_mapping = 2;
+	ev.ip_summed = 2;
+	ev.cloned = 1;
+	ev.users = 2;
+	ev.rx_ifindex = 4;
+	ev.stack = &stack;
+	ev.fields = SKB_F_SKB_LEN | SKB_F_PROTOCOL | SKB_F_MARK | SKB_F_HASH |
+		    SKB_F_PRIORITY | SKB_F_QUEUE | SKB_F_CSUM | SKB_F_CLONE |
+		    SKB_F_RX_IF | SKB_F_STACK;
+	skbw_event(w, &ev);
+
+	/* 2: lost events on that probe */
+	struct skb_lost lost = { .ts = t + 5000, .count = 1234, .probe = &rx };
+	skbw_lost(w, &lost);
+
+	/* 3: ip_rcv entry, L3 bytes, 12.5 us later */
+	ev = base;
+	ev.ts = t + 12500;
+	ev.probe = &iprcv;
+	ev.flags = SKB_EV_L3;
+	ev.l3_off = 0;
+	ev.l4_off = 20;
+	ev.data = l3;
+	ev.caplen = ev.orig_len = ev.len = (uint32_t)n3;
+	skbw_event(w, &ev);
+
+	/* 4: an unrelated packet in between, offloaded VLAN tag, outgoing */
+	ev = base;
+	ev.ts = t + 15000;
+	ev.probe = &xmit;
+	ev.ctx = &ping;
+	ev.track = 0x2000;
+	ev.skb = 0xffff888003a1d000ull;
+	ev.flags = SKB_EV_L2 | SKB_EV_MAC_SET;
+	ev.pkt_type = 4;
+	ev.vlan_tci = (3 << 13) | 100;
+	ev.vlan_proto = 0x8100;
+	ev.gso_size = 1448;
+	ev.gso_segs = 2;
+	ev.gso_type = 1;
+	ev.data = udp;
+	ev.caplen = ev.orig_len = ev.len = (uint32_t)nu;
+	ev.fields = SKB_F_VLAN | SKB_F_GSO;
+	skbw_event(w, &ev);
+
+	/* 5: ip_rcv returns */
+	ev = base;
+	ev.ts = t + 20000;
+	ev.probe = &iprcv_ret;
+	ev.flags = SKB_EV_L3;
+	ev.l3_off = 0;
+	ev.l4_off = 20;
+	ev.data = l3;
+	ev.caplen = ev.orig_len = ev.len = (uint32_t)n3;
+	skbw_event(w, &ev);
+
+	/* 6: dropped, the reason named by the file's dictionary */
+	ev = base;
+	ev.ts = t + 1250000;
+	ev.probe = &kfree;
+	ev.flags = SKB_EV_L3 | SKB_EV_DROP;
+	ev.drop_reason = 3;
+	ev.drop_name = "NO_SOCKET";
+	ev.data = l3;
+	ev.l3_off = 0;
+	ev.caplen = ev.orig_len = ev.len = (uint32_t)n3;
+	skbw_event(w, &ev);
+
+	/* 7: a drop whose reason has no name, odd strings, pid != tid */
+	ev = base;
+	ev.ts = t + 2000000;
+	ev.probe = &kfree;
+	ev.ctx = &weird;
+	ev.iface = &odd;
+	ev.netns = odd.netns;
+	ev.track = 0x3000;
+	ev.skb = 0xffff888003a1e000ull;
+	ev.flags = SKB_EV_L2 | SKB_EV_DROP;
+	ev.drop_reason = 77;
+	ev.drop_name = NULL;
+	skbw_event(w, &ev);
+
+	/* 8: lost events nobody can attribute */
+	lost.ts = t + 2500000;
+	lost.count = 1;
+	lost.probe = NULL;
+	skbw_lost(w, &lost);
+
+	/* 9: no device, no context, no tracking id, no bytes */
+	ev = base;
+	ev.ts = t + 3000000;
+	ev.probe = &xmit;
+	ev.ctx = NULL;
+	ev.iface = NULL;
+	ev.netns = 0;
+	ev.track = 0;
+	ev.flags = SKB_EV_L3;
+	ev.l3_off = ev.l4_off = 0xffff;
+	ev.caplen = 0;
+	ev.orig_len = ev.len = 60;
+	ev.data = l3;
+	skbw_event(w, &ev);
+
+	int err = skbw_close(w);
+	if (err)
+		skb_die(2, "write failed");
+	return 0;
+}
