@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * skbrec.bpf.c - the kernel side of skbrec: one sk_buff event per probe hit,
+ * sent to user space through one BPF ring buffer as a variable-size record
+ * (bpf/skbrec.h).
+ *
+ * Program templates (the loader in cmd/skbrec/attach.c turns them into probes):
+ *   skb_ctx      ctx is an array of u64 arguments: loaded again per target as
+ *                tp_btf / fentry / fexit (BPF_PROG_TYPE_TRACING) or raw_tp,
+ *                with the probe's config word patched into its instructions.
+ *   skb_kprobe   kprobe / kprobe-multi entry; config word = attach cookie.
+ *   skb_kret_entry / skb_kretprobe
+ *                kretprobe: the entry stashes the arguments per task, the
+ *                return reads them back (registers are gone by then).
+ *   track_free_*  forget a tracking id when the skb's data is freed.
+ *
+ * All kernel memory is read with CO-RE (BPF_CORE_READ*), so one object runs
+ * on any kernel with BTF.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "skbrec.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* Settings written by user space before load (frozen: the verifier sees them
+ * as constants, which bounds the packet copy). */
+const volatile __u32 snaplen = 256;
+const volatile __u32 wake_bytes = 1 << 20;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);   /* -b */
+} events SEC(".maps");
+
+/* Where a record is built before bpf_ringbuf_output copies exactly
+ * header + caplen bytes into the ring: one slot per CPU and nesting level
+ * (an interrupt can run a probe while a probe on the same CPU is running).
+ * Value size is set at load: sizeof(struct skbrec_event) + snaplen. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct skbrec_event) + 256);
+	__uint(max_entries, SKBREC_NEST_MAX);   /* * nr_cpus at load */
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} nest SEC(".maps");
+
+/* Events that did not fit into the ring (or nested too deep), per probe. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, SKBREC_MAX_PROBES);
+} lost SEC(".maps");
+
+/* skb->head -> tracking id (first-seen time).  Clones share head. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, __u64);
+	__type(value, __u64);
+	__uint(max_entries, 65536);
+} track SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, SKBREC_STACK_MAX * sizeof(__u64));
+	__uint(max_entries, 16384);
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct skbrec_kret_key);
+	__type(value, struct skbrec_kret_val);
+	__uint(max_entries, 16384);
+} kret_args SEC(".maps");
+
+/* The config word of a trampoline / raw tracepoint instance: a 64-bit
+ * immediate the loader finds by its magic value and replaces. */
+static __always_inline __u64 patched_cfg(void)
+{
+	__u64 v;
+
+	asm volatile("%0 = 0x5ca1ab1e0defaced ll" : "=r"(v));
+	return v;
+}
+
+/* min(v, max) in one register, so the verifier keeps the bound (the
+ * compiler likes to clamp one copy and pass another to the helper). */
+static __always_inline __u64 clamp(__u64 v, __u64 max)
+{
+	asm volatile("if %[v] <= %[m] goto +1\n\t%[v] = %[m]"
+		     : [v] "+r"(v) : [m] "r"(max));
+	return v;
+}
+
+static __always_inline void count_lost(__u32 probe)
+{
+	__u64 *n = bpf_map_lookup_elem(&lost, &probe);
+
+	if (n)
+		*n += 1;   /* per-CPU slot: no other writer */
+}
+
+static __always_inline __u32 netns_of_dev(struct net_device *dev)
+{
+	if (!bpf_core_field_exists(dev->nd_net.net))
+		return 0;
+	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+}
+
+static __always_inline __u32 netns_of_sk(struct sock *sk)
+{
+	if (!bpf_core_field_exists(sk->__sk_common.skc_net.net))
+		return 0;
+	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+}
+
+static __always_inline __u64 track_id(struct sk_buff *skb, __u64 now)
+{
+	__u64 head = (__u64)BPF_CORE_READ(skb, head);
+	__u64 *v = bpf_map_lookup_elem(&track, &head);
+
+	if (v)
+		return *v;
+	bpf_map_update_elem(&track, &head, &now, BPF_NOEXIST);
+	v = bpf_map_lookup_elem(&track, &head);   /* a racing CPU may have won */
+	return v ? *v : now;
+}
+
+static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *skb)
+{
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	struct skb_shared_info *sh;
+	unsigned char *head;
+	__u32 end;
+
+	e->netns = 0;
+	e->ifindex = 0;
+	e->ifname[0] = 0;
+	if (dev) {
+		e->ifindex = BPF_CORE_READ(dev, ifindex);
+		bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
+		e->netns = netns_of_dev(dev);
+	} else {
+		struct sock *sk = BPF_CORE_READ(skb, sk);
+
+		e->flags |= SKBREC_NO_DEV;
+		if (sk)
+			e->netns = netns_of_sk(sk);
+	}
+	e->rx_ifindex = BPF_CORE_READ(skb, skb_iif);
+	e->mark = BPF_CORE_READ(skb, mark);
+	e->hash = BPF_CORE_READ(skb, hash);
+	e->priority = BPF_CORE_READ(skb, priority);
+	e->len = BPF_CORE_READ(skb, len);
+	e->data_len = BPF_CORE_READ(skb, data_len);
+	e->protocol = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	e->queue_mapping = BPF_CORE_READ(skb, queue_mapping);
+	e->vlan_tci = BPF_CORE_READ(skb, vlan_tci);
+	e->vlan_proto = bpf_ntohs(BPF_CORE_READ(skb, vlan_proto));
+	e->pkt_type = BPF_CORE_READ_BITFIELD_PROBED(skb, pkt_type);
+	e->ip_summed = BPF_CORE_READ_BITFIELD_PROBED(skb, ip_summed);
+	e->csum_level = BPF_CORE_READ_BITFIELD_PROBED(skb, csum_level);
+	e->cloned = BPF_CORE_READ_BITFIELD_PROBED(skb, cloned);
+	e->fclone = BPF_CORE_READ_BITFIELD_PROBED(skb, fclone);
+	e->users = BPF_CORE_READ(skb, users.refs.counter);
+
+	/* skb_shinfo(skb) = head + end (end is an offset on 64-bit kernels) */
+	head = BPF_CORE_READ(skb, head);
+	end = BPF_CORE_READ(skb, end);
+	sh = (struct skb_shared_info *)(head + end);
+	e->gso_size = BPF_CORE_READ(sh, gso_size);
+	e->gso_segs = BPF_CORE_READ(sh, gso_segs);
+	e->gso_type = BPF_CORE_READ(sh, gso_type);
+}
+
+/*
+ * Where the captured bytes start: the MAC header when it is set (and not
+ * past data), else the network header, else data itself.  Offsets are from
+ * skb->head; everything is checked against the linear area.
+ */
+static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *skb)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	unsigned char *data = BPF_CORE_READ(skb, data);
+	__u32 data_off = data - head;
+	__u32 lin_end = data_off + (e->len - e->data_len);  /* end of linear data */
+	__u16 mac = BPF_CORE_READ(skb, mac_header);
+	__u16 net = BPF_CORE_READ(skb, network_header);
+	__u16 trans = BPF_CORE_READ(skb, transport_header);
+	__u32 start = data_off;
+	__u64 caplen;
+
+	if (e->len < e->data_len)
+		lin_end = data_off;
+	if (mac != (__u16)~0U) {
+		e->flags |= SKBREC_MAC_SET;
+	}
+	if (mac != (__u16)~0U && mac <= data_off) {
+		start = mac;
+		e->flags |= SKBREC_L2;
+	} else if (net != 0 && net != (__u16)~0U && net <= lin_end) {
+		start = net;
+		e->flags |= SKBREC_L3;
+	}
+	e->orig_len = e->len + (data_off - start);
+	e->l3_off = (net != (__u16)~0U && net >= start && net - start < 0xffff) ?
+		    net - start : 0xffff;
+	e->l4_off = (trans != (__u16)~0U && trans >= start && trans - start < 0xffff) ?
+		    trans - start : 0xffff;
+
+	caplen = lin_end > start ? lin_end - start : 0;
+	if (caplen > e->orig_len)
+		caplen = e->orig_len;
+	caplen = clamp(caplen, snaplen);
+	e->caplen = 0;
+	if (caplen && bpf_probe_read_kernel(e->data, caplen, head + start) == 0)
+		e->caplen = caplen;
+}
+
+static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
+				  __u64 reason)
+{
+	__u32 probe = SKBREC_CFG_ID(cfg), zero = 0, slot, *lvl;
+	struct skbrec_event *e;
+	__u64 pid_tgid, flags, size;
+
+	if (!skb)
+		return 0;
+	lvl = bpf_map_lookup_elem(&nest, &zero);
+	if (!lvl)
+		return 0;
+	if (*lvl >= SKBREC_NEST_MAX) {
+		count_lost(probe);
+		return 0;
+	}
+	slot = bpf_get_smp_processor_id() * SKBREC_NEST_MAX + *lvl;
+	e = bpf_map_lookup_elem(&scratch, &slot);
+	if (!e) {
+		count_lost(probe);
+		return 0;
+	}
+	*lvl += 1;
+
+	e->ts = bpf_ktime_get_ns();
+	e->skb = (__u64)skb;
+	e->probe = probe;
+	e->cpu = bpf_get_smp_processor_id();
+	pid_tgid = bpf_get_current_pid_tgid();
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->flags = 0;
+	e->drop_reason = 0;
+	if (SKBREC_CFG_REASON(cfg) != SKBREC_NO_ARG) {
+		e->drop_reason = (__u32)reason;
+		e->flags |= SKBREC_DROP;
+	}
+	e->stack_id = -1;
+	if (SKBREC_CFG_STACK(cfg))
+		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	e->track = track_id(skb, e->ts);
+	fill_meta(e, skb);
+	fill_bytes(e, skb);
+
+	size = clamp(e->caplen, snaplen) + sizeof(*e);
+	/* Wake the reader only when enough has piled up: no wakeup per event.
+	 * The reader also polls with a short timeout, so little traffic still
+	 * reaches the file quickly. */
+	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes ?
+		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, e, size, flags))
+		count_lost(probe);
+	*lvl -= 1;
+	return 0;
+}
+
+/* Argument i of a u64-array context (raw_tp, tp_btf, fentry, fexit).  Read
+ * through the helper so that one instruction stream fits every position and
+ * every program type; the loader only picks positions BTF says exist. */
+static __always_inline __u64 ctx_arg(__u64 *ctx, __u32 i)
+{
+	__u64 v = 0;
+
+	if (i < SKBREC_ARGS_MAX)
+		bpf_probe_read_kernel(&v, sizeof(v), &ctx[i]);
+	return v;
+}
+
+SEC("raw_tp")
+int skb_ctx(__u64 *ctx)
+{
+	__u64 cfg = patched_cfg();
+	__u32 r = SKBREC_CFG_REASON(cfg);
+
+	/* No comparison with the magic here: the loader patches every
+	 * occurrence of it.  The template itself is never attached. */
+	return record(ctx, cfg, (struct sk_buff *)ctx_arg(ctx, SKBREC_CFG_SKB(cfg)),
+		      r != SKBREC_NO_ARG ? ctx_arg(ctx, r) : 0);
+}
+
+static __always_inline __u64 regs_arg(struct pt_regs *regs, __u32 i)
+{
+	switch (i) {
+	case 0: return PT_REGS_PARM1(regs);
+	case 1: return PT_REGS_PARM2(regs);
+	case 2: return PT_REGS_PARM3(regs);
+	case 3: return PT_REGS_PARM4(regs);
+	case 4: return PT_REGS_PARM5(regs);
+	}
+	return 0;
+}
+
+static __always_inline int do_kprobe(struct pt_regs *regs)
+{
+	__u64 cfg = bpf_get_attach_cookie(regs);
+	__u32 r = SKBREC_CFG_REASON(cfg);
+
+	return record(regs, cfg, (struct sk_buff *)regs_arg(regs, SKBREC_CFG_SKB(cfg)),
+		      r != SKBREC_NO_ARG ? regs_arg(regs, r) : 0);
+}
+
+static __always_inline int do_kret_entry(struct pt_regs *regs)
+{
+	__u64 cfg = bpf_get_attach_cookie(regs);
+	__u32 r = SKBREC_CFG_REASON(cfg);
+	struct skbrec_kret_key k = {
+		.pid_tgid = bpf_get_current_pid_tgid(),
+		.probe = SKBREC_CFG_ID(cfg),
+	};
+	struct skbrec_kret_val v = {
+		.skb = regs_arg(regs, SKBREC_CFG_SKB(cfg)),
+		.reason = r != SKBREC_NO_ARG ? regs_arg(regs, r) : 0,
+	};
+
+	bpf_map_update_elem(&kret_args, &k, &v, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int do_kretprobe(struct pt_regs *regs)
+{
+	__u64 cfg = bpf_get_attach_cookie(regs);
+	struct skbrec_kret_key k = {
+		.pid_tgid = bpf_get_current_pid_tgid(),
+		.probe = SKBREC_CFG_ID(cfg),
+	};
+	struct skbrec_kret_val *v = bpf_map_lookup_elem(&kret_args, &k);
+	struct skbrec_kret_val copy;
+
+	if (!v)
+		return 0;
+	copy = *v;
+	bpf_map_delete_elem(&kret_args, &k);
+	return record(regs, cfg, (struct sk_buff *)copy.skb, copy.reason);
+}
+
+SEC("kprobe")
+int skb_kprobe(struct pt_regs *regs)
+{
+	return do_kprobe(regs);
+}
+
+SEC("kprobe")
+int skb_kret_entry(struct pt_regs *regs)
+{
+	return do_kret_entry(regs);
+}
+
+SEC("kretprobe")
+int skb_kretprobe(struct pt_regs *regs)
+{
+	return do_kretprobe(regs);
+}
+
+/* The same three for kprobe-multi links (a distinct attach type at load). */
+SEC("kprobe.multi")
+int skb_kprobe_multi(struct pt_regs *regs)
+{
+	return do_kprobe(regs);
+}
+
+SEC("kprobe.multi")
+int skb_kret_entry_multi(struct pt_regs *regs)
+{
+	return do_kret_entry(regs);
+}
+
+SEC("kretprobe.multi")
+int skb_kretprobe_multi(struct pt_regs *regs)
+{
+	return do_kretprobe(regs);
+}
+
+/* The data of an skb is about to be freed when its last reference goes: the
+ * head address may then be reused by another packet, so drop its id. */
+static __always_inline void forget(struct sk_buff *skb)
+{
+	unsigned char *head;
+	struct skb_shared_info *sh;
+	__u64 key;
+
+	if (!skb)
+		return;
+	if (BPF_CORE_READ(skb, users.refs.counter) > 1)
+		return;
+	head = BPF_CORE_READ(skb, head);
+	sh = (struct skb_shared_info *)(head + BPF_CORE_READ(skb, end));
+	if (BPF_CORE_READ(sh, dataref.counter) > 1)   /* clones still use it */
+		return;
+	key = (__u64)head;
+	bpf_map_delete_elem(&track, &key);
+}
+
+SEC("raw_tp/kfree_skb")
+int track_free_kfree(struct bpf_raw_tracepoint_args *ctx)
+{
+	forget((struct sk_buff *)ctx->args[0]);
+	return 0;
+}
+
+SEC("raw_tp/consume_skb")
+int track_free_consume(struct bpf_raw_tracepoint_args *ctx)
+{
+	forget((struct sk_buff *)ctx->args[0]);
+	return 0;
+}

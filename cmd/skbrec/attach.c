@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * attach.c - load skbrec's BPF object and attach one program per probe.
+ *
+ * The object is loaded once (maps, CO-RE relocations).  Trampoline programs
+ * (tp_btf, fentry, fexit) must name their target at load time, and raw
+ * tracepoints carry no cookie on most kernels, so every tracepoint or
+ * function probe gets its own copy of the skb_ctx template: its final
+ * instructions (map fds already in place) with the probe's config word
+ * patched in, loaded with bpf_prog_load().  A copy verifies in well under a
+ * millisecond.  kprobes use the template programs themselves and get the
+ * config word as the attach cookie (one kprobe-multi link per glob).
+ *
+ * Fallbacks: tracepoints tp_btf -> raw_tp; functions fentry/fexit -> kprobe
+ * / kretprobe; function globs kprobe-multi first.  When nothing works the
+ * error says what the kernel lacks.
+ */
+#include "skbrec.h"
+#include "cli.h"
+#include "../../bpf/skbrec.h"
+#include "skbrec.skel.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef ENOTSUPP
+#define ENOTSUPP 524   /* kernel-internal "not supported", seen by BPF users */
+#endif
+
+#define KPROBE_PMU "/sys/bus/event_source/devices/kprobe/type"
+
+struct rec_bpf {
+	struct skbrec_bpf *skel;
+	bool kprobe_ok, multi_ok;
+	int kprobe_err, multi_err;      /* why the templates did not load */
+	int *fds;                       /* instance programs and raw links */
+	size_t nfds, capfds;
+	struct bpf_link **links;
+	size_t nlinks, caplinks;
+	int *obj_fds;                   /* module BTF fds by kbtf index, -2 unknown */
+	int nobj;
+};
+
+const char *how_name(enum rec_how h)
+{
+	switch (h) {
+	case HOW_TP_BTF: return "tp_btf";
+	case HOW_RAW_TP: return "raw_tp";
+	case HOW_FENTRY: return "fentry";
+	case HOW_FEXIT: return "fexit";
+	case HOW_KPROBE: return "kprobe";
+	case HOW_KRETPROBE: return "kretprobe";
+	case HOW_KPROBE_MULTI: return "kprobe-multi";
+	case HOW_KRETPROBE_MULTI: return "kretprobe-multi";
+	default: return "-";
+	}
+}
+
+static const char *errstr(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err == ENOTSUPP)
+		return "not supported by this kernel";
+	return strerror(err);
+}
+
+static int keep_fd(struct rec_bpf *b, int fd)
+{
+	if (b->nfds == b->capfds) {
+		size_t cap = b->capfds ? b->capfds * 2 : 64;
+		int *v = realloc(b->fds, cap * sizeof(*v));
+
+		if (!v) {
+			close(fd);
+			return -ENOMEM;
+		}
+		b->fds = v;
+		b->capfds = cap;
+	}
+	b->fds[b->nfds++] = fd;
+	return 0;
+}
+
+static int keep_link(struct rec_bpf *b, struct bpf_link *l)
+{
+	if (b->nlinks == b->caplinks) {
+		size_t cap = b->caplinks ? b->caplinks * 2 : 16;
+		struct bpf_link **v = realloc(b->links, cap * sizeof(*v));
+
+		if (!v) {
+			bpf_link__destroy(l);
+			return -ENOMEM;
+		}
+		b->links = v;
+		b->caplinks = cap;
+	}
+	b->links[b->nlinks++] = l;
+	return 0;
+}
+
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN && skb_verbose)
+		return vfprintf(stderr, fmt, ap);
+	if (skb_verbose > 1)
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+static void perm_hint(int err)
+{
+	if (err == EPERM || err == EACCES)
+		skb_warn("permission denied loading BPF programs: run as root "
+			 "(or with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)");
+	else
+		skb_warn("cannot load the BPF programs: %s (run with -vv for "
+			 "the verifier's log)", errstr(err));
+}
+
+static struct skbrec_bpf *open_load(const struct rec_opts *o, bool kprobe,
+				    bool multi, int *err)
+{
+	struct skbrec_bpf *s = skbrec_bpf__open();
+	int ncpu = libbpf_num_possible_cpus();
+	uint32_t vsize = (uint32_t)(sizeof(struct skbrec_event) + o->snaplen + 7) & ~7u;
+
+	if (!s) {
+		*err = errno;
+		return NULL;
+	}
+	if (ncpu <= 0)
+		ncpu = 1;
+	s->rodata->snaplen = o->snaplen;
+	/* wake the reader when an eighth of the ring is filled */
+	s->rodata->wake_bytes = (uint32_t)(o->ring_size / 8);
+	if (bpf_map__set_max_entries(s->maps.events, (uint32_t)o->ring_size) ||
+	    bpf_map__set_value_size(s->maps.scratch, vsize) ||
+	    bpf_map__set_max_entries(s->maps.scratch, (uint32_t)ncpu * SKBREC_NEST_MAX)) {
+		*err = errno;
+		skbrec_bpf__destroy(s);
+		return NULL;
+	}
+	bpf_program__set_autoload(s->progs.skb_kprobe, kprobe);
+	bpf_program__set_autoload(s->progs.skb_kret_entry, kprobe);
+	bpf_program__set_autoload(s->progs.skb_kretprobe, kprobe);
+	bpf_program__set_autoload(s->progs.skb_kprobe_multi, multi);
+	bpf_program__set_autoload(s->progs.skb_kret_entry_multi, multi);
+	bpf_program__set_autoload(s->progs.skb_kretprobe_multi, multi);
+	*err = -skbrec_bpf__load(s);
+	if (*err) {
+		skbrec_bpf__destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct rec_bpf *recbpf_open(const struct rec_opts *o)
+{
+	struct rec_bpf *b = calloc(1, sizeof(*b));
+	bool kprobe = o->need_kprobe, multi = o->need_kprobe && o->need_multi;
+	int err = 0;
+
+	if (!b) {
+		skb_warn("out of memory");
+		return NULL;
+	}
+	libbpf_set_print(silent_print);
+	/* Try with every template needed; drop the kprobe-multi ones, then the
+	 * kprobe ones, when this kernel refuses them (remembering why). */
+	for (;;) {
+		b->skel = open_load(o, kprobe, multi, &err);
+		if (b->skel)
+			break;
+		if (err == EPERM || err == EACCES || (!kprobe && !multi)) {
+			perm_hint(err);
+			free(b);
+			return NULL;
+		}
+		if (multi) {
+			multi = false;
+			b->multi_err = err;
+		} else {
+			kprobe = false;
+			b->kprobe_err = err;
+		}
+	}
+	b->kprobe_ok = kprobe;
+	b->multi_ok = multi;
+	if (!b->multi_err && o->need_multi && !multi)
+		b->multi_err = b->kprobe_err;
+	return b;
+}
+
+int recbpf_ring_fd(const struct rec_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.events);
+}
+
+int recbpf_lost_fd(const struct rec_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.lost);
+}
+
+int recbpf_stack_fd(const struct rec_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.stacks);
+}
+
+static uint64_t cfg_of(const struct rec_probe *p)
+{
+	return SKBREC_CFG(p->p.id, p->args.skb,
+			  p->args.reason < 0 ? SKBREC_NO_ARG : p->args.reason, p->stack);
+}
+
+/* A copy of skb_ctx with cfg in place of the magic immediate. */
+static int load_instance(struct rec_bpf *b, enum bpf_prog_type type,
+			 enum bpf_attach_type eat, int obj_fd, uint32_t btf_id,
+			 uint64_t cfg)
+{
+	const struct bpf_program *t = b->skel->progs.skb_ctx;
+	const struct bpf_insn *src = bpf_program__insns(t);
+	size_t n = bpf_program__insn_cnt(t);
+	struct bpf_insn *insn = malloc(n * sizeof(*insn));
+	const uint32_t lo = (uint32_t)SKBREC_CFG_MAGIC, hi = (uint32_t)(SKBREC_CFG_MAGIC >> 32);
+	int patched = 0, fd;
+	char *log = NULL;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = eat,
+		    .attach_btf_id = btf_id,
+		    .attach_btf_obj_fd = obj_fd > 0 ? obj_fd : 0);
+
+	if (!insn)
+		return -ENOMEM;
+	memcpy(insn, src, n * sizeof(*insn));
+	for (size_t i = 0; i + 1 < n; i++)
+		if (insn[i].code == (BPF_LD | BPF_IMM | BPF_DW) && insn[i].src_reg == 0 &&
+		    (uint32_t)insn[i].imm == lo && (uint32_t)insn[i + 1].imm == hi) {
+			insn[i].imm = (int32_t)(uint32_t)cfg;
+			insn[i + 1].imm = (int32_t)(uint32_t)(cfg >> 32);
+			patched++;
+			i++;
+		}
+	if (!patched) {
+		free(insn);
+		skb_warn("internal error: no config slot in the BPF template");
+		return -EINVAL;
+	}
+	if (skb_verbose > 1) {
+		log = calloc(1, 1 << 20);
+		opts.log_buf = log;
+		opts.log_size = log ? 1 << 20 : 0;
+		opts.log_level = log ? 1 : 0;
+	}
+	fd = bpf_prog_load(type, "skbrec", "Dual MIT/GPL", insn, n, &opts);
+	if (fd < 0) {
+		fd = -errno;
+		if (log && *log)
+			fprintf(stderr, "%s\n", log);
+	}
+	free(log);
+	free(insn);
+	return fd;
+}
+
+static int obj_fd_of(struct rec_bpf *b, struct kbtf *k, const struct kbtf_src *src)
+{
+	int i = (int)(src - k->src);
+
+	if (i == 0)
+		return 0;
+	if (!b->obj_fds) {
+		b->obj_fds = malloc(k->n * sizeof(int));
+		if (!b->obj_fds)
+			return -1;
+		for (int j = 0; j < k->n; j++)
+			b->obj_fds[j] = -2;
+		b->nobj = k->n;
+	}
+	if (b->obj_fds[i] == -2)
+		b->obj_fds[i] = kbtf_obj_fd(src);
+	return b->obj_fds[i];
+}
+
+/* Load + raw-tracepoint-open; the link fd keeps the program alive. */
+static int attach_instance(struct rec_bpf *b, enum bpf_prog_type type,
+			   enum bpf_attach_type eat, int obj_fd, uint32_t btf_id,
+			   uint64_t cfg, const char *tp_name)
+{
+	int pfd = load_instance(b, type, eat, obj_fd, btf_id, cfg), lfd, err;
+
+	if (pfd < 0)
+		return pfd;
+	lfd = bpf_raw_tracepoint_open(tp_name, pfd);
+	if (lfd < 0) {
+		err = -errno;
+		close(pfd);
+		return err;
+	}
+	if ((err = keep_fd(b, pfd)) || (err = keep_fd(b, lfd)))
+		return err;
+	return 0;
+}
+
+static int attach_tp(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
+{
+	uint64_t cfg = cfg_of(p);
+	int obj = obj_fd_of(b, k, p->src), e1, e2;
+
+	e1 = obj < 0 ? -ENOENT :
+	     attach_instance(b, BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, obj,
+			     p->btf_id, cfg, NULL);
+	if (!e1) {
+		p->how = HOW_TP_BTF;
+		return 0;
+	}
+	e2 = attach_instance(b, BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, 0, cfg, p->event);
+	if (!e2) {
+		p->how = HOW_RAW_TP;
+		if (skb_verbose)
+			skb_warn("%s: tp_btf failed (%s), using raw_tp", p->spec, errstr(e1));
+		return 0;
+	}
+	skb_warn("%s: cannot attach: tp_btf: %s; raw_tp: %s", p->spec, errstr(e1),
+		 errstr(e2));
+	return -1;
+}
+
+/* One line on why kprobes cannot be used here. */
+static void kprobe_why(struct rec_bpf *b, int err, char *buf, size_t sz)
+{
+	if (access(KPROBE_PMU, F_OK))
+		snprintf(buf, sz, "this kernel has no kprobes (CONFIG_KPROBES/"
+			 "CONFIG_KPROBE_EVENTS not set: %s missing)", KPROBE_PMU);
+	else if (!b->kprobe_ok)
+		snprintf(buf, sz, "kprobe programs do not load on this kernel (%s)",
+			 errstr(b->kprobe_err));
+	else
+		snprintf(buf, sz, "%s", errstr(err));
+}
+
+static void fentry_why(int err, bool ret, char *buf, size_t sz)
+{
+	if (err == -EPERM || err == -ENOTSUPP || err == -EOPNOTSUPP || err == -EINVAL)
+		snprintf(buf, sz, "%s: this kernel refuses BPF trampolines (%s; needs "
+			 "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS and an unlocked kernel)",
+			 ret ? "fexit" : "fentry", errstr(err));
+	else
+		snprintf(buf, sz, "%s: %s", ret ? "fexit" : "fentry", errstr(err));
+}
+
+static int attach_kprobe_one(struct rec_bpf *b, struct rec_probe *p, int *err)
+{
+	bool ret = p->p.kind == SKB_PROBE_KRETPROBE;
+	LIBBPF_OPTS(bpf_kprobe_opts, o, .bpf_cookie = cfg_of(p));
+	struct bpf_link *l1, *l2 = NULL;
+
+	if (!b->kprobe_ok) {
+		*err = -b->kprobe_err;
+		return -1;
+	}
+	if (p->args.skb >= SKBREC_KPROBE_ARGS || p->args.reason >= SKBREC_KPROBE_ARGS) {
+		*err = -E2BIG;
+		return -1;
+	}
+	l1 = bpf_program__attach_kprobe_opts(ret ? b->skel->progs.skb_kret_entry :
+					     b->skel->progs.skb_kprobe, p->event, &o);
+	if (!l1) {
+		*err = -errno;
+		return -1;
+	}
+	if (ret) {
+		o.retprobe = true;
+		l2 = bpf_program__attach_kprobe_opts(b->skel->progs.skb_kretprobe,
+						     p->event, &o);
+		if (!l2) {
+			*err = -errno;
+			bpf_link__destroy(l1);
+			return -1;
+		}
+	}
+	if (keep_link(b, l1) || (l2 && keep_link(b, l2))) {
+		*err = -ENOMEM;
+		return -1;
+	}
+	p->how = ret ? HOW_KRETPROBE : HOW_KPROBE;
+	return 0;
+}
+
+static int attach_func(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
+{
+	bool ret = p->p.kind == SKB_PROBE_KRETPROBE;
+	int obj = obj_fd_of(b, k, p->src), e1, e2 = 0;
+	char w1[256], w2[256];
+
+	e1 = obj < 0 ? -ENOENT :
+	     attach_instance(b, BPF_PROG_TYPE_TRACING,
+			     ret ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY, obj, p->btf_id,
+			     cfg_of(p), NULL);
+	if (!e1) {
+		p->how = ret ? HOW_FEXIT : HOW_FENTRY;
+		return 0;
+	}
+	if (!attach_kprobe_one(b, p, &e2))
+		return 0;
+	fentry_why(e1, ret, w1, sizeof(w1));
+	if (e2 == -E2BIG)
+		snprintf(w2, sizeof(w2), "argument %d is not in a register",
+			 p->args.skb >= SKBREC_KPROBE_ARGS ? p->args.skb : p->args.reason);
+	else
+		kprobe_why(b, e2, w2, sizeof(w2));
+	skb_warn("%s: cannot attach: %s; %s: %s", p->spec, w1, ret ? "kretprobe" : "kprobe", w2);
+	return -1;
+}
+
+/* Every probe of one function glob through one kprobe-multi link (two for
+ * kretprobes).  0 attached, -1 not possible here (caller falls back). */
+static int attach_multi(struct rec_bpf *b, struct rec_probes *ps, int group)
+{
+	size_t n = 0;
+	const char **syms;
+	__u64 *cookies;
+	bool ret = false;
+	struct bpf_link *l1, *l2 = NULL;
+	int rc = -1;
+
+	if (!b->multi_ok)
+		return -1;
+	syms = calloc(ps->n, sizeof(*syms));
+	cookies = calloc(ps->n, sizeof(*cookies));
+	if (!syms || !cookies)
+		goto out;
+	for (size_t i = 0; i < ps->n; i++) {
+		struct rec_probe *p = &ps->v[i];
+
+		if (p->group != group || p->how)
+			continue;
+		if (p->args.skb >= SKBREC_KPROBE_ARGS || p->args.reason >= SKBREC_KPROBE_ARGS)
+			continue;   /* left for fentry */
+		ret = p->p.kind == SKB_PROBE_KRETPROBE;
+		syms[n] = p->event;
+		cookies[n] = cfg_of(p);
+		n++;
+	}
+	if (n < 2)
+		goto out;
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = syms, .cookies = cookies, .cnt = n);
+	l1 = bpf_program__attach_kprobe_multi_opts(ret ? b->skel->progs.skb_kret_entry_multi :
+						   b->skel->progs.skb_kprobe_multi, NULL, &o);
+	if (!l1) {
+		if (skb_verbose)
+			skb_warn("kprobe-multi: %s, attaching one by one", errstr(errno));
+		goto out;
+	}
+	if (ret) {
+		o.retprobe = true;
+		l2 = bpf_program__attach_kprobe_multi_opts(b->skel->progs.skb_kretprobe_multi,
+							   NULL, &o);
+		if (!l2) {
+			bpf_link__destroy(l1);
+			goto out;
+		}
+	}
+	if (keep_link(b, l1) || (l2 && keep_link(b, l2)))
+		goto out;
+	for (size_t i = 0; i < ps->n; i++) {
+		struct rec_probe *p = &ps->v[i];
+
+		if (p->group == group && !p->how && p->args.skb < SKBREC_KPROBE_ARGS &&
+		    p->args.reason < SKBREC_KPROBE_ARGS)
+			p->how = ret ? HOW_KRETPROBE_MULTI : HOW_KPROBE_MULTI;
+	}
+	rc = 0;
+out:
+	free(syms);
+	free(cookies);
+	return rc;
+}
+
+int recbpf_attach(struct rec_bpf *b, struct kbtf *k, struct rec_probes *ps)
+{
+	int rc = 0;
+
+	for (int g = 0; g < ps->groups; g++)
+		attach_multi(b, ps, g);
+	for (size_t i = 0; i < ps->n && !rc; i++) {
+		struct rec_probe *p = &ps->v[i];
+
+		if (p->how)
+			continue;
+		rc = p->p.kind == SKB_PROBE_TP ? attach_tp(b, k, p) : attach_func(b, k, p);
+	}
+	if (rc)
+		return -1;
+	/* Forget tracking ids when skb data is freed.  Attached after the
+	 * user's probes so a kfree_skb event still sees the id. */
+	struct bpf_link *l = bpf_program__attach(b->skel->progs.track_free_kfree);
+
+	if (l && keep_link(b, l))
+		return -1;
+	l = bpf_program__attach(b->skel->progs.track_free_consume);
+	if (l && keep_link(b, l))
+		return -1;
+	return 0;
+}
+
+void recbpf_detach(struct rec_bpf *b)
+{
+	for (size_t i = 0; i < b->nlinks; i++)
+		bpf_link__destroy(b->links[i]);
+	b->nlinks = 0;
+	for (size_t i = b->nfds; i > 0; i--)
+		close(b->fds[i - 1]);
+	b->nfds = 0;
+}
+
+void recbpf_close(struct rec_bpf *b)
+{
+	if (!b)
+		return;
+	recbpf_detach(b);
+	for (int i = 0; i < b->nobj; i++)
+		if (b->obj_fds[i] > 0)
+			close(b->obj_fds[i]);
+	free(b->obj_fds);
+	free(b->links);
+	free(b->fds);
+	skbrec_bpf__destroy(b->skel);
+	free(b);
+}

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * events.c - one ring-buffer record (struct skbrec_event + bytes) into one
+ * struct skb_event for the writer.  The writer interns dictionaries by
+ * content; here we keep one long-lived object per interface, context and
+ * stack so that nothing is rebuilt per event (hash tables, never freed
+ * before the end: the writer may point at them).
+ */
+#include "skbrec.h"
+#include "cli.h"
+#include "../../bpf/skbrec.h"
+
+#include <bpf/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct iface_node {
+	struct iface_node *next;
+	struct skb_iface i;
+	char name[SKBREC_IFNAMSIZ + 1];
+};
+
+struct ctx_node {
+	struct ctx_node *next;
+	struct skb_ctx c;
+	char comm[SKBREC_COMM_LEN + 1];
+};
+
+struct stack_node {
+	struct stack_node *next;
+	int32_t kid;            /* kernel stack id */
+	struct skb_stack s;
+	struct skb_stack_frame f[SKBREC_STACK_MAX];
+};
+
+#define NBUCKET 4096   /* power of two */
+
+struct events {
+	struct rec_probes *ps;
+	int stack_fd;
+	struct ksyms *ks;
+	bool ks_tried;
+	struct iface_node *ifaces[NBUCKET];
+	struct ctx_node *ctxs[NBUCKET];
+	struct stack_node *stacks[NBUCKET];
+	uint32_t next_ctx, next_stack;
+	uint16_t next_iface;
+	uint64_t malformed;
+};
+
+struct events *events_new(struct rec_probes *ps, int stack_fd)
+{
+	struct events *es = calloc(1, sizeof(*es));
+
+	if (!es)
+		return NULL;
+	es->ps = ps;
+	es->stack_fd = stack_fd;
+	return es;
+}
+
+static uint32_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return (uint32_t)h & (NBUCKET - 1);
+}
+
+static const struct skb_iface *iface_of(struct events *es, const struct skbrec_event *r)
+{
+	uint32_t b = mix((uint64_t)r->netns << 32 | r->ifindex);
+	struct iface_node *n;
+
+	for (n = es->ifaces[b]; n; n = n->next)
+		if (n->i.ifindex == r->ifindex && n->i.netns == r->netns &&
+		    !strncmp(n->name, r->ifname, SKBREC_IFNAMSIZ))
+			return &n->i;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	memcpy(n->name, r->ifname, SKBREC_IFNAMSIZ);   /* NUL at [16] from calloc */
+	n->i.id = es->next_iface++;
+	n->i.netns = r->netns;
+	n->i.ifindex = r->ifindex;
+	n->i.name = n->name;
+	n->next = es->ifaces[b];
+	es->ifaces[b] = n;
+	return &n->i;
+}
+
+static const struct skb_ctx *ctx_of(struct events *es, const struct skbrec_event *r)
+{
+	uint32_t b = mix((uint64_t)r->tid << 16 ^ r->cpu ^ (uint64_t)r->pid << 40);
+	struct ctx_node *n;
+
+	for (n = es->ctxs[b]; n; n = n->next)
+		if (n->c.tid == r->tid && n->c.cpu == r->cpu && n->c.pid == r->pid &&
+		    !strncmp(n->comm, r->comm, SKBREC_COMM_LEN))
+			return &n->c;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	memcpy(n->comm, r->comm, SKBREC_COMM_LEN);
+	n->c.id = es->next_ctx++;
+	n->c.cpu = (uint16_t)r->cpu;
+	n->c.pid = r->pid;
+	n->c.tid = r->tid;
+	n->c.comm = n->comm;
+	n->next = es->ctxs[b];
+	es->ctxs[b] = n;
+	return &n->c;
+}
+
+/* Stack ids are stable while the map entry lives (never deleted here). */
+static const struct skb_stack *stack_of(struct events *es, int32_t kid)
+{
+	uint32_t b = mix((uint32_t)kid);
+	struct stack_node *n;
+	uint64_t ips[SKBREC_STACK_MAX];
+
+	for (n = es->stacks[b]; n; n = n->next)
+		if (n->kid == kid)
+			return &n->s;
+	memset(ips, 0, sizeof(ips));
+	if (bpf_map_lookup_elem(es->stack_fd, &kid, ips))
+		return NULL;
+	if (!es->ks_tried) {
+		es->ks = ksyms_load();
+		es->ks_tried = true;
+		if (!es->ks)
+			skb_warn("cannot read /proc/kallsyms: stacks keep bare addresses");
+	}
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->kid = kid;
+	for (int i = 0; i < SKBREC_STACK_MAX && ips[i]; i++) {
+		struct skb_stack_frame *f = &n->f[n->s.n];
+		const char *sym = ksyms_find(es->ks, ips[i], &f->off);
+
+		f->addr = ips[i];
+		f->sym = sym ? sym : "";
+		if (!sym)
+			f->off = 0;
+		n->s.n++;
+	}
+	n->s.id = es->next_stack++;
+	n->s.frame = n->f;
+	n->next = es->stacks[b];
+	es->stacks[b] = n;
+	return &n->s;
+}
+
+int events_decode(struct events *es, const void *data, size_t size, struct skb_event *ev)
+{
+	const struct skbrec_event *r = data;
+
+	if (size < sizeof(*r) || r->caplen > size - sizeof(*r) ||
+	    r->probe >= es->ps->n || r->caplen > r->orig_len) {
+		es->malformed++;
+		return -1;
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->ts = r->ts;
+	ev->skb = r->skb;
+	ev->track = r->track;
+	ev->probe = &es->ps->v[r->probe].p;
+	ev->iface = (r->flags & SKBREC_NO_DEV) ? NULL : iface_of(es, r);
+	ev->ctx = ctx_of(es, r);
+	ev->stack = r->stack_id >= 0 ? stack_of(es, r->stack_id) : NULL;
+	ev->netns = r->netns;
+	ev->flags = r->flags & (SKB_EV_L2 | SKB_EV_L3 | SKB_EV_DROP | SKB_EV_MAC_SET);
+	ev->pkt_type = r->pkt_type;
+	ev->l3_off = r->l3_off;
+	ev->l4_off = r->l4_off;
+	ev->orig_len = r->orig_len;
+	ev->caplen = r->caplen;
+	ev->len = r->len;
+	ev->data_len = r->data_len;
+	ev->protocol = r->protocol;
+	ev->queue_mapping = r->queue_mapping;
+	ev->mark = r->mark;
+	ev->hash = r->hash;
+	ev->priority = r->priority;
+	ev->vlan_tci = r->vlan_tci;
+	ev->vlan_proto = r->vlan_proto;
+	ev->ip_summed = r->ip_summed;
+	ev->csum_level = r->csum_level;
+	ev->cloned = r->cloned;
+	ev->fclone = r->fclone;
+	ev->users = r->users;
+	ev->gso_size = r->gso_size;
+	ev->gso_segs = r->gso_segs;
+	ev->gso_type = r->gso_type;
+	ev->drop_reason = r->drop_reason;
+	ev->rx_ifindex = r->rx_ifindex;
+	ev->data = r->data;
+	ev->fields = SKB_F_ORIG_LEN | SKB_F_SKB_LEN | SKB_F_PROTOCOL | SKB_F_MARK |
+		     SKB_F_HASH | SKB_F_PRIORITY | SKB_F_QUEUE | SKB_F_CSUM | SKB_F_GSO |
+		     SKB_F_CLONE | SKB_F_RX_IF;
+	if (r->vlan_proto)
+		ev->fields |= SKB_F_VLAN;
+	if (r->flags & SKBREC_DROP)
+		ev->fields |= SKB_F_DROP;
+	if (ev->stack)
+		ev->fields |= SKB_F_STACK;
+	if (!ev->iface)
+		ev->fields |= SKB_F_NETNS;
+	return 0;
+}
+
+uint64_t events_malformed(const struct events *es)
+{
+	return es->malformed;
+}
+
+void events_free(struct events *es)
+{
+	if (!es)
+		return;
+	for (int b = 0; b < NBUCKET; b++) {
+		for (struct iface_node *n = es->ifaces[b], *x; n; n = x) {
+			x = n->next;
+			free(n);
+		}
+		for (struct ctx_node *n = es->ctxs[b], *x; n; n = x) {
+			x = n->next;
+			free(n);
+		}
+		for (struct stack_node *n = es->stacks[b], *x; n; n = x) {
+			x = n->next;
+			free(n);
+		}
+	}
+	ksyms_free(es->ks);
+	free(es);
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * skbrec.h - what the parts of skbrec share: the probe list (probes.c),
+ * the kernel's BTF (kbtf.c), tracefs names (tracefs.c), loading and
+ * attaching (attach.c), kernel symbols (ksyms.c), turning ring records into
+ * .skb events (events.c) and the rotating output (output.c).
+ */
+#ifndef SKBREC_INTERNAL_H
+#define SKBREC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>   /* __u32 & co. for bpf/skbrec.h */
+
+#include "skb.h"
+
+struct btf;
+
+/* ---- kernel BTF: vmlinux plus module BTF (kbtf.c) ---- */
+
+struct kbtf_src {
+	char name[64];          /* "vmlinux" or the module name */
+	struct btf *btf;
+};
+
+struct kbtf {
+	struct kbtf_src *src;   /* src[0] is vmlinux */
+	int n;
+};
+
+/* 0, or -1 after one clear line on stderr (no BTF, no permission...). */
+int kbtf_load(struct kbtf *k, bool modules);
+void kbtf_free(struct kbtf *k);
+/* fd of a loaded module's BTF object for attach_btf_obj_fd, 0 for vmlinux,
+ * -1 when not found. */
+int kbtf_obj_fd(const struct kbtf_src *s);
+
+/* Where the struct sk_buff * (and enum skb_drop_reason) arguments are. */
+struct kbtf_args {
+	int nargs;
+	int skb;                /* -1: none */
+	int reason;             /* -1: none */
+};
+/* Of a FUNC_PROTO type id; skip = 1 for tracepoints (leading void *ctx). */
+void kbtf_proto_args(const struct btf *btf, uint32_t proto_id, int skip,
+		     struct kbtf_args *a);
+/* Every name of the kernel's enum skb_drop_reason ("NO_SOCKET" ...);
+ * fn's non-zero return stops.  Number of names, -1: enum not in BTF. */
+int kbtf_drop_reasons(const struct kbtf *k,
+		      int (*fn)(void *arg, uint32_t value, const char *name), void *arg);
+
+/* ---- tracefs: SUBSYS:NAME of every tracepoint (tracefs.c) ---- */
+
+/* Sorted "subsys:name" strings; -1 after a message. */
+int tracefs_events(char ***names, size_t *n);
+
+/* ---- probes (probes.c) ---- */
+
+enum rec_how {
+	HOW_NONE = 0, HOW_TP_BTF, HOW_RAW_TP, HOW_FENTRY, HOW_FEXIT,
+	HOW_KPROBE, HOW_KRETPROBE, HOW_KPROBE_MULTI, HOW_KRETPROBE_MULTI,
+};
+
+struct rec_probe {
+	struct skb_probe p;     /* id, kind, spec: what the file records */
+	char *spec;             /* owned storage behind p.spec */
+	char *event;            /* tracepoint name (no subsystem) or function */
+	const struct kbtf_src *src;
+	uint32_t btf_id;        /* btf_trace_<event> typedef or the FUNC */
+	struct kbtf_args args;
+	bool stack;
+	int group;              /* function globs: probes from one -p share it */
+	enum rec_how how;       /* how it got attached */
+	uint64_t events;        /* recorded */
+	uint64_t lost;          /* lost, last value read from the kernel */
+};
+
+struct rec_probes {
+	struct rec_probe *v;
+	size_t n, cap;
+	int groups;
+};
+
+/*
+ * Expand the -p specs into probes.  Unknown names and probes without an
+ * skb argument are errors (from a glob: skipped and counted in one warning).
+ * Returns 0 or -1 after messages.
+ */
+int probes_resolve(struct kbtf *k, char **specs, size_t nspecs, bool stack_all,
+		   struct rec_probes *out);
+void probes_free(struct rec_probes *ps);
+/* skbrec -l [PATTERN]: print matching probes; 0 some, 1 none, 2 error. */
+int probes_list(struct kbtf *k, const char *pattern);
+
+/* ---- loading and attaching (attach.c) ---- */
+
+struct rec_bpf;
+
+struct rec_opts {
+	uint32_t snaplen;
+	uint64_t ring_size;
+	bool need_kprobe;       /* load the kprobe templates */
+	bool need_multi;        /* and the kprobe-multi ones (function globs) */
+};
+
+struct rec_bpf *recbpf_open(const struct rec_opts *o);
+/* Attach every probe; 0 when all attached, -1 after messages. */
+int recbpf_attach(struct rec_bpf *b, struct kbtf *k, struct rec_probes *ps);
+int recbpf_ring_fd(const struct rec_bpf *b);
+int recbpf_lost_fd(const struct rec_bpf *b);
+int recbpf_stack_fd(const struct rec_bpf *b);
+/* Stop every probe (maps stay readable for the final drain). */
+void recbpf_detach(struct rec_bpf *b);
+void recbpf_close(struct rec_bpf *b);
+const char *how_name(enum rec_how h);
+
+/* ---- kernel symbols (ksyms.c) ---- */
+
+struct ksyms;
+struct ksyms *ksyms_load(void);
+/* Symbol containing addr, or NULL; *off gets the offset into it. */
+const char *ksyms_find(const struct ksyms *ks, uint64_t addr, uint32_t *off);
+void ksyms_free(struct ksyms *ks);
+
+/* ---- ring records -> .skb events (events.c) ---- */
+
+struct events;
+struct events *events_new(struct rec_probes *ps, int stack_fd);
+/* Decode one ring record into *ev (pointers valid until events_free).
+ * 0 ok, -1 malformed (counted). */
+int events_decode(struct events *es, const void *data, size_t size, struct skb_event *ev);
+uint64_t events_malformed(const struct events *es);
+void events_free(struct events *es);
+
+/* ---- output with -C/-W rotation (output.c) ---- */
+
+struct output;
+struct output_opts {
+	const char *path;       /* NULL or "-": stdout */
+	uint64_t rotate_size;   /* -C, 0: none */
+	unsigned keep;          /* -W, 0: all */
+	int flags;              /* SKBW_* */
+	const struct skb_info *info;
+	struct kbtf *btf;       /* drop reason names, written to every file */
+};
+struct output *output_open(const struct output_opts *o);
+int output_event(struct output *out, const struct skb_event *ev);
+int output_lost(struct output *out, const struct skb_lost *l);
+int output_flush(struct output *out);
+uint64_t output_bytes(const struct output *out);
+/* END record, flush; 0 or -errno. */
+int output_close(struct output *out);
+
+#endif
