@@ -58,7 +58,7 @@ test_expect_success 'event and lost objects have exactly the documented keys' '
 	doc = open(sys.argv[1]).read()
 	def keys(section):
 	    part = doc.split("## " + section, 1)[1].split("\n## ", 1)[0]
-	    return set(re.findall(r"^\| `([a-z_]+)`", part, re.M))
+	    return set(re.findall(r"^\| `([a-z0-9_]+)`", part, re.M))
 	want = {"event": keys("Event objects"), "lost": keys("Lost-event objects")}
 	pkt = keys("The packet object")
 	assert want["event"] and want["lost"] and pkt
