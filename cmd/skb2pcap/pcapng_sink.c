@@ -223,8 +223,8 @@ static void comment(char *buf, size_t size, const struct skb_event *ev, const ch
 		ADD(" netns=%" PRIu32, ev->netns);
 	if (ev->iface && ev->iface->ifindex)
 		ADD(" ifindex=%" PRIu32, ev->iface->ifindex);
-	if (ev->fields & SKB_F_MARK)
-		ADD(" mark=0x%" PRIx32, ev->mark);
+	/* every skb has a mark; 0 is stored as "absent" but is still a value */
+	ADD(" mark=0x%" PRIx32, ev->mark);
 	if (ev->skb)
 		ADD(" skb=0x%" PRIx64, ev->skb);
 	if (ev->flags & SKB_EV_DROP) {
@@ -259,8 +259,7 @@ void ng_sink_packet(struct ng_sink *s, const struct skb_event *ev,
 		pcapng_opt_u64(&opts, PCAPNG_EPB_DROPCOUNT, dropcount);
 	if (ev->track)
 		pcapng_opt_u64(&opts, PCAPNG_EPB_PACKETID, ev->track);
-	if (ev->fields & SKB_F_QUEUE)
-		pcapng_opt_u32(&opts, PCAPNG_EPB_QUEUE, ev->queue_mapping);
+	pcapng_opt_u32(&opts, PCAPNG_EPB_QUEUE, ev->queue_mapping);
 	comment(text, sizeof(text), ev, drop_name);
 	pcapng_opt_str(&opts, PCAPNG_OPT_COMMENT, text);
 
