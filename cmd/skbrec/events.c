@@ -112,6 +112,21 @@ static const struct skb_ctx *ctx_of(struct events *es, const struct skbrec_event
 	return &n->c;
 }
 
+static bool is_glue(const char *sym)
+{
+	static const char *const glue[] = {
+		"bpf_prog_", "bpf_trace_run", "__traceiter_", "__bpf_trace_",
+		"bpf_trampoline_", "__bpf_prog_enter", "kprobe_", "trace_call_bpf",
+		"kprobe_perf_func", "kretprobe_", "__kretprobe_", "rethook_",
+		"arch_rethook_", "fprobe_", "ftrace_",
+	};
+
+	for (size_t i = 0; i < sizeof(glue) / sizeof(glue[0]); i++)
+		if (!strncmp(sym, glue[i], strlen(glue[i])))
+			return true;
+	return false;
+}
+
 /* Stack ids are stable while the map entry lives (never deleted here). */
 static const struct skb_stack *stack_of(struct events *es, int32_t kid)
 {
@@ -135,10 +150,17 @@ static const struct skb_stack *stack_of(struct events *es, int32_t kid)
 	if (!n)
 		return NULL;
 	n->kid = kid;
+	bool top = true;
+
 	for (int i = 0; i < SKBREC_STACK_MAX && ips[i]; i++) {
 		struct skb_stack_frame *f = &n->f[n->s.n];
 		const char *sym = ksyms_find(es->ks, ips[i], &f->off);
 
+		/* the innermost frames are skbrec's own program and the
+		 * tracing glue that called it: not the user's stack */
+		if (top && sym && is_glue(sym))
+			continue;
+		top = false;
 		f->addr = ips[i];
 		f->sym = sym ? sym : "";
 		if (!sym)

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: MIT
+# tests/skbrec/lib.sh - helpers for the skbrec tests (t1xxx), sourced after
+# tests/lib.sh.
+#
+#   run_case FN       run shell function FN in a fresh `bash -e -o pipefail`
+#                     (a test body runs inside `if`, where set -e has no
+#                     effect; a new process restores it).  Variables FN
+#                     needs must be exported.
+#   wait_for FILE RE  until RE matches a line of FILE (10 s at most)
+#   wait_file FILE    until FILE exists (10 s at most)
+#   veth_pair         namespaces A and B joined by veth $VA/$VB with
+#                     10.77.0.1/24 fd77::1 and 10.77.0.2/24 fd77::2;
+#                     exports NS_A NS_B VA VB NETNS_A NETNS_B IFINDEX_A IFINDEX_B
+
+wait_for() {
+	local i
+	for i in $(seq 100); do
+		grep -q -e "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "timeout waiting for '$2' in $1"; cat "$1"; return 1
+}
+
+wait_file() {
+	local i
+	for i in $(seq 100); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "timeout waiting for $1"; return 1
+}
+
+run_case() {
+	bash -e -o pipefail -c "$(declare -f wait_for wait_file "$1"); $1"
+}
+
+veth_pair() {
+	local x ns
+	make_netns A B || return 1
+	VA=skv$$a VB=skv$$b
+	ip link add "$VA" netns "$NS_A" type veth peer name "$VB" netns "$NS_B" || return 1
+	for x in "A $VA 10.77.0.1 fd77::1" "B $VB 10.77.0.2 fd77::2"; do
+		set -- $x
+		ns=NS_$1; ns=${!ns}
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_ra=0 \
+			net.ipv6.conf.default.accept_ra=0
+		ip -n "$ns" addr add "$3/24" dev "$2"
+		ip -n "$ns" addr add "$4/64" dev "$2" nodad
+		ip -n "$ns" link set "$2" up
+	done
+	NETNS_A=$(stat -L -c %i "/run/netns/$NS_A")
+	NETNS_B=$(stat -L -c %i "/run/netns/$NS_B")
+	IFINDEX_A=$(ip -n "$NS_A" -o link show "$VA" | cut -d: -f1)
+	IFINDEX_B=$(ip -n "$NS_B" -o link show "$VB" | cut -d: -f1)
+	export NS_A NS_B VA VB NETNS_A NETNS_B IFINDEX_A IFINDEX_B TOP BUILD PATH
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# skbrec on real traffic: two namespaces joined by a veth pair, ARP, ICMP,
+# ICMPv6, UDP and a TCP exchange; tcpdump captures one veth at the same
+# time and every event at net_dev_start_xmit / netif_receive_skb for that
+# veth must hold tcpdump's bytes, ifindex, netns, protocol, length and
+# direction (tests/skbrec/match.py).
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/skbrec/lib.sh"
+
+if ! need_bpf || ! need_cmd tcpdump nc ping python3 skbcat; then
+	test_skip "veth traffic matches tcpdump" "$SKIP_REASON"
+	test_done; exit
+fi
+veth_pair
+
+traffic_vs_tcpdump() {
+	ip netns exec $NS_A tcpdump --immediate-mode -U -n -i $VA -Q in -w in.pcap 2>td-in.err &
+	tin=$!
+	ip netns exec $NS_A tcpdump --immediate-mode -U -n -i $VA -Q out -w out.pcap 2>td-out.err &
+	tout=$!
+	wait_for td-in.err "listening on"
+	wait_for td-out.err "listening on"
+	skbrec -v -q -s 4096 -o run.skb 2>rec.err &
+	rec=$!
+	wait_for rec.err "net_dev_start_xmit: attached"
+	# ARP (empty neighbour table), ICMP, ICMPv6 (with NDP)
+	ip -n $NS_A neigh flush dev $VA
+	ip netns exec $NS_A ping -q -c 3 -i 0.2 10.77.0.2
+	ip netns exec $NS_A ping -q -6 -c 3 -i 0.2 fd77::2
+	# TCP: connect, data, close
+	ip netns exec $NS_B nc -l 7777 >tcp.got &
+	srv=$!
+	sleep 0.3
+	echo hello-tcp | ip netns exec $NS_A nc -N 10.77.0.2 7777
+	wait $srv
+	grep -qx hello-tcp tcp.got
+	# UDP: one datagram each way
+	ip netns exec $NS_B python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.77.0.2", 9999))
+open("udp.ready", "w").close()
+d, a = s.recvfrom(100)
+s.sendto(d, a)' &
+	udp=$!
+	wait_file udp.ready
+	echo hello-udp | ip netns exec $NS_A nc -u -w1 10.77.0.2 9999 >udp.got || :
+	wait $udp
+	grep -qx hello-udp udp.got
+	sleep 0.3
+	kill -INT $rec
+	wait $rec
+	sleep 0.3
+	kill $tin $tout
+	wait $tin $tout || :
+	grep -q "^[0-9]* events recorded, 0 lost$" rec.err
+	skbcat -j run.skb >run.json
+	python3 "$TOP/tests/skbrec/match.py" run.json in.pcap out.pcap $VA $IFINDEX_A $NETNS_A
+}
+
+both_sides() {
+	skbrec -v -q -p tp:net:netif_receive_skb -o run.skb 2>rec.err &
+	rec=$!
+	wait_for rec.err "attached"
+	ip netns exec $NS_A ping -q -c 2 -i 0.2 10.77.0.2
+	kill -TERM $rec
+	wait $rec
+	skbcat -j run.skb >run.json
+	python3 - $VA $IFINDEX_A $NETNS_A $VB $IFINDEX_B $NETNS_B <<-\PY
+	import json, sys
+	a, ia, na, b, ib, nb = sys.argv[1:]
+	seen = {a: 0, b: 0}
+	for line in open("run.json"):
+	    ev = json.loads(line)
+	    if ev.get("ifname") in seen:
+	        want = (int(ia), int(na)) if ev["ifname"] == a else (int(ib), int(nb))
+	        assert (ev["ifindex"], ev["netns"]) == want, ev
+	        assert ev["pkt_type"] == 0 and ev["protocol"] in (0x800, 0x806, 0x86dd), ev
+	        seen[ev["ifname"]] += 1
+	assert seen[a] >= 2 and seen[b] >= 2, seen
+	print(seen)
+	PY
+}
+
+test_expect_success 'events on the veth are exactly what tcpdump saw' 'run_case traffic_vs_tcpdump'
+test_expect_success 'both sides of the veth: ifindex and netns of each namespace' 'run_case both_sides'
+
+test_done
