@@ -116,6 +116,8 @@ void decode_ipv6(struct dctx *d, const uint8_t *p, uint32_t len);
 /* Transport after the IP header; l4len is the length the IP header claims. */
 void decode_l4(struct dctx *d, uint8_t proto, const uint8_t *p, uint32_t len,
 	       uint32_t l4len, int family);
+/* The IP header quoted by an ICMP / ICMPv6 error (addresses, ports, proto). */
+void decode_ip_quote(struct dctx *d, int family, const uint8_t *p, uint32_t len);
 void decode_tcp(struct dctx *d, const uint8_t *p, uint32_t len, uint32_t l4len);
 void decode_udp(struct dctx *d, const uint8_t *p, uint32_t len, uint32_t l4len);
 void decode_icmp(struct dctx *d, const uint8_t *p, uint32_t len);

@@ -77,6 +77,9 @@ void decode_icmp(struct dctx *d, const uint8_t *p, uint32_t len)
 	case 14: dc_puts(d, "timestamp reply"); break;
 	default: break;
 	}
+	/* Errors quote the offending packet's header after 8 bytes. */
+	if ((p[0] == 3 || p[0] == 5 || p[0] == 11 || p[0] == 12) && len > 8)
+		decode_ip_quote(d, 4, p + 8, len - 8);
 }
 
 /* ND options after the fixed part: "[sll aa:.., tll .., prefix p/len, mtu N]". */
@@ -122,6 +125,12 @@ static void nd_options(struct dctx *d, const uint8_t *o, uint32_t len)
 				sb_putc(d->sb, '/');
 				sb_u64(d->sb, v[0]);
 			}
+			break;
+		case 4:
+			sb_puts(d->sb, "redirected header");
+			break;
+		case 14:
+			sb_puts(d->sb, "nonce");
 			break;
 		case 5:
 			sb_puts(d->sb, "mtu ");
@@ -227,4 +236,6 @@ void decode_icmp6(struct dctx *d, const uint8_t *p, uint32_t len, uint32_t l4len
 	default:
 		break;
 	}
+	if (p[0] >= 1 && p[0] <= 4 && len > 8)
+		decode_ip_quote(d, 6, p + 8, len - 8);
 }

@@ -333,6 +333,37 @@ void decode_ipv6(struct dctx *d, const uint8_t *p, uint32_t len)
 	decode_l4(d, proto, p + off, len - off, l4len, 6);
 }
 
+/*
+ * The packet an ICMP error quotes: "for SRC[.PORT] > DST[.PORT] proto NAME (N)".
+ * Only the addresses, ports and protocol: the quote is cut by design.
+ */
+void decode_ip_quote(struct dctx *d, int family, const uint8_t *p, uint32_t len)
+{
+	uint32_t hl = family == 4 ? 20 : 40;
+	if (!len || p[0] >> 4 != family)
+		return;         /* not an IP header: nothing to say */
+	if (!dc_has(len, 0, hl)) {
+		dc_trunc(d);
+		return;
+	}
+	uint8_t proto = family == 4 ? p[9] : p[6];
+	const uint8_t *src = family == 4 ? p + 12 : p + 8;
+	const uint8_t *dst = family == 4 ? p + 16 : p + 24;
+	bool first_frag = true;
+	if (family == 4) {
+		hl = (uint32_t)(p[0] & 0x0f) * 4;
+		first_frag = (dc_be16(p + 6) & 0x1fff) == 0;
+	}
+	uint16_t sport = 0, dport = 0;
+	bool ports = hl >= 20 && first_frag && dc_has(len, 0, hl) &&
+		     peek_ports(proto, p + hl, len - hl, &sport, &dport);
+	dc_puts(d, "for");
+	print_addr_port(d, family, src, ports, sport);
+	dc_puts(d, ">");
+	print_addr_port(d, family, dst, ports, dport);
+	print_proto(d, proto);
+}
+
 void decode_l4(struct dctx *d, uint8_t proto, const uint8_t *p, uint32_t len,
 	       uint32_t l4len, int family)
 {

@@ -23,7 +23,8 @@ skbcat_fixtures() {
 	pcap2skb -p k:ip_rcv -i eth0 --ifindex 2 -o "$dir/hop2.skb" "$src/hop2.pcap" &&
 	pcap2skb -p tp:skb:kfree_skb -i eth0 --ifindex 2 --drop 2=NOT_SPECIFIED \
 		-o "$dir/hop3.skb" "$src/hop3.pcap" &&
-	"$BUILD/tests/skbcat-gen" >"$dir/gen.skb"
+	"$BUILD/tests/skbcat-gen" >"$dir/gen.skb" &&
+	cp "$src/veth.skb" "$dir/veth.skb"      # real skbrec recording (record-veth.sh)
 }
 
 skbcat_case() {

@@ -146,7 +146,8 @@ def ethernet_packets():
     orig = ipv4(17, udp(53000, 53, b""), src=A2, dst=A1)
     p.append(eth(ipv4(1, icmp(3, 3, b"\0\0\0\0", orig), ident=3), 0x0800))
     # ICMPv6 packet too big
-    p.append(eth(ipv6(58, icmp6(2, 0, struct.pack("!I", 1280) + b"\0" * 40)), 0x86dd))
+    quoted = ipv6(17, udp(4000, 4001, b"B" * 1400), src=B2, dst=B1)[:64]
+    p.append(eth(ipv6(58, icmp6(2, 0, struct.pack("!I", 1280) + quoted)), 0x86dd))
     # VXLAN: outer IPv4/UDP 4789, inner Ethernet + IPv4 ICMP
     in_eth = eth(ipv4(1, icmp(8, 0, struct.pack("!HH", 9, 9)), src=ip4("192.168.0.1"),
                       dst=ip4("192.168.0.2")), 0x0800,
