@@ -220,7 +220,11 @@ int main(int argc, char **argv)
 		in[i].name = !strcmp(paths[i], "-") ? "(stdin)" : paths[i];
 		in[i].r = skbr_open(paths[i], &err);
 		if (!in[i].r) {
-			skb_warn("%s: %s", paths[i], err ? err : "cannot open");
+			/* the reader's message already names the file */
+			if (err && !strncmp(err, paths[i], strlen(paths[i])))
+				skb_warn("%s", err);
+			else
+				skb_warn("%s: %s", paths[i], err ? err : "cannot open");
 			status = 2;
 			in[i].done = true;
 			continue;

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# t2004: skbcat on a live recording: skbrec in a pipe (skbrec -o - | skbcat)
+# while two throwaway namespaces ping each other over a veth pair.  Checks
+# the decoded packets, that the streamed output equals reading the file
+# afterwards, --flows journeys (xmit then receive, same tracking id) and
+# the wall clock in JSON.
+. "$(dirname "$0")/lib.sh"
+
+if ! need_bpf || ! need_cmd ip ping jq; then
+	test_skip 'live recording through skbcat' "$SKIP_REASON"
+	test_done
+	exit
+fi
+[ -x "$BUILD/skbrec" ] && [ -x "$BUILD/skbgrep" ] || {
+	test_skip 'live recording through skbcat' "needs skbrec and skbgrep in $BUILD"
+	test_done
+	exit
+}
+
+make_netns A B
+DA=sc$$a DB=sc$$b
+ip link add "$DA" netns "$NS_A" type veth peer name "$DB" netns "$NS_B"
+ip -n "$NS_A" addr add 10.78.0.1/24 dev "$DA"
+ip -n "$NS_B" addr add 10.78.0.2/24 dev "$DB"
+ip -n "$NS_A" link set "$DA" up
+ip -n "$NS_B" link set "$DB" up
+export NS_A NS_B DA DB
+
+test_expect_success 'skbrec -o - | skbcat shows the pings as they happen' '
+	before=$(date +%s) &&
+	skbrec -q -p tp:net:netif_receive_skb -p tp:net:net_dev_start_xmit -o - \
+		--cmd "ip netns exec $NS_A ping -c 2 -i 0.2 -W 1 10.78.0.2 >/dev/null" 2>/dev/null |
+		skbgrep -i "$DA" -i "$DB" | tee "$TRASH/rec.skb" | skbcat --time=utc >live.txt &&
+	cat live.txt &&
+	for seq in 1 2; do
+		grep -q "^  if [0-9]* ($DA) 10.78.0.1 > 10.78.0.2 ttl 64 .* proto ICMP (1) type 8 code 0 echo request id [0-9]* seq $seq$" live.txt &&
+		grep -q "^  if [0-9]* ($DB) 10.78.0.2 > 10.78.0.1 ttl 64 .* echo reply id [0-9]* seq $seq$" live.txt ||
+		exit 1
+	done &&
+	grep -q "\[ping\] [0-9]* \[tp\] net:net_dev_start_xmit #[0-9a-f]* (skb ffff[0-9a-f]*)$" live.txt &&
+	skbcat --time=utc "$TRASH/rec.skb" >file.txt && test_cmp file.txt live.txt &&
+	echo "$before" >"$TRASH/before"
+'
+
+test_expect_success '--flows: each echo request goes xmit on one end, receive on the other' '
+	skbcat --flows "$TRASH/rec.skb" >flows.txt &&
+	cat flows.txt &&
+	awk -v da="$DA" -v db="$DB" "
+		/^#/ { hop = 0; next }
+		/^  [0-9]/ { hop++; probe[hop] = \$0; next }
+		/^  \+/ { hop++; probe[hop] = \$0; next }
+		/echo request/ && hop == 1 && probe[1] ~ /net_dev_start_xmit/ && \$0 ~ \"(\" da \")\" { x++ }
+		/echo request/ && hop == 2 && probe[2] ~ /^  \+[0-9.]*(us|ms) .*netif_receive_skb/ && \$0 ~ \"(\" db \")\" { r++ }
+		END { exit !(x == 2 && r == 2) }
+	" flows.txt
+'
+
+test_expect_success 'JSON: wall-clock times of now, decoded addresses, one object per event' '
+	skbcat -j "$TRASH/rec.skb" >out.jsonl &&
+	test "$(jq -s length out.jsonl)" = "$(skbcat "$TRASH/rec.skb" | grep -c "^[0-9]")" &&
+	test "$(jq -r "select(.packet.src == \"10.78.0.1\" and .packet.ip_proto == 1 and .probe.spec == \"tp:net:netif_receive_skb\") | .ifname" out.jsonl | sort -u)" = "$DB" &&
+	now=$(date +%s) && before=$(cat "$TRASH/before") &&
+	jq -r ".time | sub(\"\\\\.[0-9]*Z$\"; \"Z\") | fromdate" out.jsonl | while read -r t; do
+		test "$t" -ge $((before - 1)) && test "$t" -le $((now + 1)) || exit 1
+	done
+'
+
+test_done
