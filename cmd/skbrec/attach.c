@@ -177,7 +177,7 @@ struct rec_bpf *recbpf_open(const struct rec_opts *o)
 		b->skel = open_load(o, kprobe, multi, &err);
 		if (b->skel)
 			break;
-		if (err == EPERM || err == EACCES || (!kprobe && !multi)) {
+		if (!kprobe && !multi) {
 			perm_hint(err);
 			free(b);
 			return NULL;
