@@ -85,25 +85,20 @@ static void packet_obj(struct strbuf *sb, const struct cat_opts *o,
 		       const struct skb_event *ev)
 {
 	struct decode_info in;
-	struct decode_opts dopt = {
-		.start = (ev->flags & SKB_EV_L3) ? DECODE_L3 : DECODE_L2,
-		.show_eth = o->show_eth,
-		.protocol = ev->protocol,
-		.vlan_tci = ev->vlan_tci,
-		.vlan_proto = ev->vlan_proto,
-		.orig_len = ev->orig_len,
-	};
+	struct decode_opts dopt;
+	const uint8_t *data;
+	uint32_t len = event_decode_opts(ev, o, &dopt, &data);
 	/* The summary is decoded into a scratch buffer first, then escaped. */
 	char text[4096];
 	struct strbuf tb;
 	sb_init(&tb, text, sizeof(text) - 1, -1);
-	decode_packet(&tb, ev->data, ev->caplen, &dopt, &in);
+	decode_packet(&tb, data, len, &dopt, &in);
 	text[tb.len] = 0;
 	kv_str(sb, "summary", text);
 
 	key(sb, "packet");
 	sb_puts(sb, "{\"layer\":");
-	sb_puts(sb, (ev->flags & SKB_EV_L3) ? "\"l3\"" : "\"l2\"");
+	sb_puts(sb, (ev->flags & SKB_EV_L2) ? "\"l2\"" : (ev->flags & SKB_EV_L3) ? "\"l3\"" : "\"unknown\"");
 	key(sb, "ethertype");
 	if (in.ethertype)
 		sb_u64(sb, in.ethertype);

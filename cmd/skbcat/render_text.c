@@ -48,6 +48,29 @@ static const char *csum_name(uint8_t s)
 	return s < 4 ? names[s] : NULL;
 }
 
+uint32_t event_decode_opts(const struct skb_event *ev, const struct cat_opts *o,
+			   struct decode_opts *dopt, const uint8_t **data)
+{
+	*dopt = (struct decode_opts){
+		.start = (ev->flags & SKB_EV_L3) ? DECODE_L3 : DECODE_L2,
+		.show_eth = o->show_eth,
+		.protocol = ev->protocol,
+		.vlan_tci = ev->vlan_tci,
+		.vlan_proto = ev->vlan_proto,
+		.orig_len = ev->orig_len,
+	};
+	*data = ev->data;
+	/* Neither L2 nor L3 said: start at the network header when it is known. */
+	if (!(ev->flags & (SKB_EV_L2 | SKB_EV_L3)) && ev->l3_off != 0xffff &&
+	    ev->l3_off < ev->caplen) {
+		dopt->start = DECODE_L3;
+		dopt->orig_len = ev->orig_len > ev->l3_off ? ev->orig_len - ev->l3_off : 0;
+		*data = ev->data + ev->l3_off;
+		return ev->caplen - ev->l3_off;
+	}
+	return ev->caplen;
+}
+
 static void header_line(struct strbuf *sb, const struct cat_opts *o,
 			const struct skb_event *ev, const struct rec_time *t,
 			struct time_state *st)
@@ -106,19 +129,15 @@ static void packet_line(struct strbuf *sb, const struct cat_opts *o,
 		}
 		sb_putc(sb, ' ');
 	}
-	struct decode_opts dopt = {
-		.start = (ev->flags & SKB_EV_L3) ? DECODE_L3 : DECODE_L2,
-		.show_eth = o->show_eth,
-		.protocol = ev->protocol,
-		.vlan_tci = ev->vlan_tci,
-		.vlan_proto = ev->vlan_proto,
-		.orig_len = ev->orig_len,
-	};
+	struct decode_opts dopt;
+	const uint8_t *data;
+	uint32_t len = event_decode_opts(ev, o, &dopt, &data);
 	if (!ev->caplen) {
 		sb_puts(sb, "(no packet bytes) length ");
 		sb_u64(sb, ev->orig_len);
-	} else
-		decode_packet(sb, ev->data, ev->caplen, &dopt, NULL);
+	} else {
+		decode_packet(sb, data, len, &dopt, NULL);
+	}
 	sb_putc(sb, '\n');
 }
 

@@ -50,6 +50,10 @@ void time_print_utc(struct strbuf *sb, int64_t wall_ns, struct time_state *st);
 /* A duration in ns as "12.345us" / "3.210ms" / "1.500000s". */
 void time_print_duration(struct strbuf *sb, int64_t ns);
 
+/* render_text.c: where the decoders start (bytes, length, options). */
+struct decode_opts;
+uint32_t event_decode_opts(const struct skb_event *ev, const struct cat_opts *o,
+			   struct decode_opts *dopt, const uint8_t **data);
 /* render_text.c: the event's lines (header, packet, -v, stack, -x). */
 void render_event_text(struct strbuf *sb, const struct cat_opts *o,
 		       const struct skb_event *ev, const struct rec_time *t,
