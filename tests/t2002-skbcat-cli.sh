@@ -90,4 +90,21 @@ test_expect_success 'one good and one damaged input: the good one is printed in 
 	test "$(grep -c "\"file\":\"$FX/eth.skb\"" out)" = "$(skbcat "$FX/eth.skb" | grep -c "^[0-9]")"
 '
 
+test_expect_success 'no wall-clock offset: -t warns once and prints monotonic time' '
+	"$BUILD/tests/skbcat-gen" --no-wall >nowall.skb &&
+	skbcat nowall.skb >mono.txt 2>err && test ! -s err &&
+	skbcat -t nowall.skb >wall.txt 2>err &&
+	test "$(wc -l <err)" = 1 && grep -q "nowall.skb: no wall-clock offset" err &&
+	test_cmp mono.txt wall.txt &&
+	skbcat -j nowall.skb | jq -e "select(.time != null)" >/dev/null && exit 1
+	skbcat -j nowall.skb | jq -e -s "all(.time == null)" >/dev/null
+'
+
+test_expect_success 'merging a file without wall clock: warned, merged by monotonic time' '
+	"$BUILD/tests/skbcat-gen" --no-wall >nowall.skb &&
+	skbcat nowall.skb "$FX/gen.skb" >out 2>err &&
+	grep -q "nowall.skb: no wall-clock offset" err &&
+	test "$(grep -c "^[0-9]" out)" = 14
+'
+
 test_done

@@ -8,7 +8,10 @@
  * odd bytes in comm and device names, an event without device or context
  * and one without bytes.
  *
- *   skbcat-gen > gen.skb        (see tests/t2000-skbcat-golden.sh)
+ *   skbcat-gen [--no-wall] > gen.skb   (see tests/t2000-skbcat-golden.sh)
+ *
+ * --no-wall leaves the wall-clock offset unknown (0), as a recorder that
+ * could not read the clocks would.
  */
 #include "cli.h"
 #include "skb.h"
@@ -46,7 +49,7 @@ static const char ETH_UDP[] =
 	"4500 001d 0001 0000 4011 0000 0a020001 0a020002"
 	"03e8 07d0 0009 0000 78";
 
-int main(void)
+int main(int argc, char **argv)
 {
 	uint8_t pkt[256], l3[256];
 	size_t n = unhex(pkt, ETH_ICMP), n3 = n - 14;
@@ -59,6 +62,8 @@ int main(void)
 		.time_base = 5000000000ULL, .tool = "skbcat-gen", .host = "gen",
 		.kernel = "6.18.0", .cmdline = "skbcat-gen",
 	};
+	if (argc > 1 && !strcmp(argv[1], "--no-wall"))
+		info.wall_offset = 0;
 	struct skb_probe rx = { .kind = SKB_PROBE_TP, .spec = "tp:net:netif_receive_skb" };
 	struct skb_probe iprcv = { .kind = SKB_PROBE_KPROBE, .spec = "k:ip_rcv" };
 	struct skb_probe iprcv_ret = { .kind = SKB_PROBE_KRETPROBE, .spec = "kr:ip_rcv" };
