@@ -109,4 +109,14 @@ test_expect_success 'wall-clock nanosecond timestamps survive (tshark epoch time
 	test_cmp want out
 '
 
+test_expect_success 'no packet at all: still one interface block, libpcap opens it' '
+	make_fixtures &&
+	{ skb2pcap --pcapng -p nosuchprobe gen.skb >empty.pcapng 2>err; echo $? >rc; } &&
+	echo 1 >want && test_cmp want rc &&
+	python3 "$G/pcapng-dump.py" empty.pcapng >dump &&
+	grep -q "^IDB 0 linktype=276" dump &&
+	grep -q "^  isb_ifdrop=2$" dump &&
+	tcpdump -r empty.pcapng >out 2>/dev/null && test ! -s out
+'
+
 test_done

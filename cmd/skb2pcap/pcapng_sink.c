@@ -129,20 +129,24 @@ static void write_idb(struct ng_sink *s, const struct ng_if *f, const struct skb
 	pcapng_opts_init(opts);
 	if (*f->name)
 		pcapng_opt_str(opts, PCAPNG_IF_NAME, f->name);
-	snprintf(desc, sizeof(desc), "netns=%" PRIu32 " ifindex=%" PRIu32 " first_probe=%s",
-		 f->netns, f->ifindex, probe && probe->spec ? probe->spec : "?");
+	if (probe)
+		snprintf(desc, sizeof(desc), "netns=%" PRIu32 " ifindex=%" PRIu32 " first_probe=%s",
+			 f->netns, f->ifindex, probe->spec ? probe->spec : "?");
+	else
+		snprintf(desc, sizeof(desc), "no packets");
 	pcapng_opt_str(opts, PCAPNG_IF_DESCRIPTION, desc);
 	pcapng_opt_u8(opts, PCAPNG_IF_TSRESOL, 9);   /* nanoseconds */
 	put_block_opts(s->out, pcapng_idb_len(opts), PCAPNG_IDB, opts, (uint16_t)s->linktype);
 	free(opts);
 }
 
-/* Interface id of the event's device, writing its IDB the first time. */
-static uint32_t iface_id(struct ng_sink *s, const struct skb_event *ev)
+/*
+ * Interface id of (netns, ifindex, name), writing its IDB the first time;
+ * probe: the first probe that saw it, NULL for the placeholder interface.
+ */
+static uint32_t iface_id(struct ng_sink *s, uint32_t netns, uint32_t ifindex,
+			 const char *name, const struct skb_probe *probe)
 {
-	uint32_t netns = ev->netns, ifindex = ev->iface ? ev->iface->ifindex : 0;
-	const char *name = ev->iface && ev->iface->name ? ev->iface->name : "";
-
 	if (s->nslot) {
 		uint32_t h = hash_key(netns, ifindex) & (s->nslot - 1);
 		for (; s->slot[h]; h = (h + 1) & (s->nslot - 1))
@@ -173,7 +177,7 @@ static uint32_t iface_id(struct ng_sink *s, const struct skb_event *ev)
 			h = (h + 1) & (s->nslot - 1);
 		s->slot[h] = s->n;
 	}
-	write_idb(s, f, ev->probe);
+	write_idb(s, f, probe);
 	return s->n - 1;
 }
 
@@ -246,7 +250,8 @@ void ng_sink_packet(struct ng_sink *s, const struct skb_event *ev,
 	char text[1024];
 
 	ng_sink_begin(s, NULL);
-	uint32_t id = iface_id(s, ev);
+	uint32_t id = iface_id(s, ev->netns, ev->iface ? ev->iface->ifindex : 0,
+			       ev->iface && ev->iface->name ? ev->iface->name : "", ev->probe);
 	struct ng_if *nf = &s->ifs[id];
 	if (!nf->packets++)
 		nf->first_ts = wall_ns;
@@ -279,6 +284,9 @@ void ng_sink_finish(struct ng_sink *s, uint64_t lost)
 	char text[PCAPNG_OPTS_MAX];
 
 	ng_sink_begin(s, NULL);
+	/* libpcap cannot open a pcapng without an interface block */
+	if (!s->n)
+		iface_id(s, 0, 0, "", NULL);
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct ng_if *f = &s->ifs[i];
 		pcapng_opts_init(&opts);
