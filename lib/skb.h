@@ -74,9 +74,15 @@ enum skb_field {
 
 /* ---- dictionary entries (owned by the reader, or by the caller) ---- */
 
+/* Probe flags: which way packets seen there are going (set by skbrec from
+ * what it knows of the probe; readers use them for pcapng/SLL2 direction). */
+#define SKB_PROBE_F_TX 0x01   /* transmit path: packets leaving through a device */
+#define SKB_PROBE_F_RX 0x02   /* receive path: packets arriving from a device */
+
 struct skb_probe {
 	uint16_t id;
 	uint8_t kind;           /* enum skb_probe_kind */
+	uint8_t flags;          /* SKB_PROBE_F_* */
 	const char *spec;       /* "tp:net:netif_receive_skb", "k:ip_rcv" ... */
 };
 

@@ -393,6 +393,7 @@ static int dict_record(struct skb_reader *r, uint8_t type, const uint8_t *p, siz
 			return fail(r, off, "probe record damaged");
 		e->id = le16(p + 4);
 		e->kind = p[6];
+		e->flags = p[7];
 		if (!e->id || idmap_put(&r->probes, e->id, e))
 			return fail(r, off, "probe record has id 0");
 		return 0;

@@ -188,7 +188,7 @@ static uint32_t probe_id(struct skb_writer *w, const struct skb_probe *pr)
 	/* PROBE: u16 id | u8 kind | u8 flags | str spec */
 	uint8_t k[2 + 2 + STR_MAX];
 	k[0] = pr->kind;
-	k[1] = 0;
+	k[1] = pr->flags;
 	size_t n = 2 + put_str(k + 2, pr->spec, STR_MAX);
 	return dict_id(w, &w->probes, SKB_REC_PROBE, k, n, 2, UINT16_MAX);
 }

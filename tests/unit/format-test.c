@@ -51,7 +51,7 @@ static uint8_t *fd_bytes(int fd, size_t *n)
 /* ---- a deterministic set of varied events ---- */
 
 static struct skb_probe probes[3] = {
-	{ .kind = SKB_PROBE_TP, .spec = "tp:net:netif_receive_skb" },
+	{ .kind = SKB_PROBE_TP, .flags = SKB_PROBE_F_RX, .spec = "tp:net:netif_receive_skb" },
 	{ .kind = SKB_PROBE_KPROBE, .spec = "k:ip_rcv" },
 	{ .kind = SKB_PROBE_TP, .spec = "tp:skb:kfree_skb" },
 };
@@ -130,7 +130,8 @@ static int same_event(const struct skb_event *a, const struct skb_event *b, unsi
 		CHECK(b->drop_name && !strcmp(a->drop_name, b->drop_name), "event %u: drop name", i);
 	}
 #undef EQ
-	CHECK(!strcmp(a->probe->spec, b->probe->spec) && a->probe->kind == b->probe->kind,
+	CHECK(!strcmp(a->probe->spec, b->probe->spec) && a->probe->kind == b->probe->kind &&
+	      a->probe->flags == b->probe->flags,
 	      "event %u: probe", i);
 	CHECK(!a->iface == !b->iface, "event %u: iface presence", i);
 	if (a->iface && b->iface)
