@@ -40,4 +40,13 @@ test_expect_success 'addresses and TCP flags agree with tcpdump -nn' '
 	test_cmp want got
 '
 
+test_expect_success 'skbcat -x dumps exactly what tcpdump -XX dumps' '
+	need_cmd tcpdump || { echo "$SKIP_REASON"; exit 1; }
+	tab=$(printf "\t") &&
+	tcpdump -XX -nn -r "$TOP/tests/skbcat/eth.pcap" 2>/dev/null | grep "^${tab}0x" >want &&
+	test "$(wc -l <want)" -gt 100 &&
+	skbcat -x "$FX/eth.skb" | grep "^${tab}0x" >got &&
+	test_cmp want got
+'
+
 test_done

@@ -90,6 +90,19 @@ test_expect_success 'one good and one damaged input: the good one is printed in 
 	test "$(grep -c "\"file\":\"$FX/eth.skb\"" out)" = "$(skbcat "$FX/eth.skb" | grep -c "^[0-9]")"
 '
 
+test_expect_success '-t prints local time with its UTC offset (POSIX TZ, no tzdata needed)' '
+	TZ=IST-5:30 skbcat -t -c 1 "$FX/gen.skb" | head -1 >out &&
+	grep -q "^2025-11-27T17:30:00.000000000+05:30 (1) \[swapper/1\]" out &&
+	TZ=XST+3 skbcat -t -c 1 "$FX/gen.skb" | head -1 >out &&
+	grep -q "^2025-11-27T09:00:00.000000000-03:00 " out
+'
+
+test_expect_success 'concatenated recordings (several sections in one stream)' '
+	cat "$FX/eth.skb" "$FX/gen.skb" "$FX/raw.skb" | skbcat >got &&
+	{ skbcat "$FX/eth.skb"; skbcat "$FX/gen.skb"; skbcat "$FX/raw.skb"; } >want &&
+	test_cmp want got
+'
+
 test_expect_success 'no wall-clock offset: -t warns once and prints monotonic time' '
 	"$BUILD/tests/skbcat-gen" --no-wall >nowall.skb &&
 	skbcat nowall.skb >mono.txt 2>err && test ! -s err &&

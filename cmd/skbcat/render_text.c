@@ -261,7 +261,7 @@ static void hex_lines(struct strbuf *sb, const uint8_t *p, uint32_t n, const cha
 		line[l++] = ' ';
 		for (uint32_t i = 0; i < k; i++) {
 			uint8_t c = p[off + i];
-			line[l++] = c >= 0x20 && c < 0x7f ? (char)c : '.';
+			line[l++] = c > 0x20 && c < 0x7f ? (char)c : '.';   /* as tcpdump: graphic only */
 		}
 		line[l++] = '\n';
 		sb_puts(sb, indent);
