@@ -103,6 +103,17 @@ test_expect_success 'concatenated recordings (several sections in one stream)' '
 	test_cmp want got
 '
 
+test_expect_success 'live pipe: what was read is printed while the writer is idle' '
+	skbcat "$FX/gen.skb" >want &&
+	{ cat "$FX/gen.skb"; sleep 5; } | skbcat >out &
+	for _ in $(seq 40); do
+		cmp -s want out && break
+		sleep 0.1
+	done
+	cmp want out   # before the writer closed the pipe (5 s)
+	wait
+'
+
 test_expect_success 'no wall-clock offset: -t warns once and prints monotonic time' '
 	"$BUILD/tests/skbcat-gen" --no-wall >nowall.skb &&
 	skbcat nowall.skb >mono.txt 2>err && test ! -s err &&

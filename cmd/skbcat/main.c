@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,8 @@ static const char usage_text[] =
 "      --flows         group events by tracking id, a packet's journey with\n"
 "                      the time between hops\n"
 "      --flows-window=N  records held back for --flows (default 10000)\n"
+"  -l, --line-buffered write every record at once (output is otherwise\n"
+"                      written in blocks, and when a pipe input is idle)\n"
 "  -c N                stop after N events\n"
 "  -h, --help          show this help\n"
 "  -V, --version       show the version\n"
@@ -46,6 +50,7 @@ struct input {
 	const char *name;
 	struct skb_record rec;
 	struct rec_time t;
+	int live_fd;        /* a pipe we may wait on (flush first), else -1 */
 	bool have;          /* rec is a pending EVENT or LOST */
 	bool done;
 	bool warned;
@@ -55,6 +60,7 @@ static struct cat_opts opt = { .time = TF_MONO, .flows_window = FLOWS_WINDOW_DEF
 static char outmem[OUT_BUF];
 static struct strbuf out;
 static int status;
+static bool line_buffered;  /* -l */
 
 static void out_check(void)
 {
@@ -70,6 +76,18 @@ static void fetch(struct input *in, bool many)
 {
 	in->have = false;
 	while (!in->done) {
+		/*
+		 * Live input (skbrec -o - | skbcat): before a read that may wait,
+		 * hand out what is printed so far.  A pipe with nothing to read
+		 * right now is the sign; regular files never wait.
+		 */
+		if (in->live_fd >= 0 && out.len) {
+			struct pollfd pfd = { .fd = in->live_fd, .events = POLLIN };
+			if (poll(&pfd, 1, 0) == 0) {
+				sb_flush(&out);
+				out_check();
+			}
+		}
 		int r = skbr_next(in->r, &in->rec);
 		if (r == 0) {
 			in->done = true;
@@ -153,6 +171,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "time", required_argument, NULL, OPT_TIME },
 		{ "json", no_argument, NULL, 'j' },
+		{ "line-buffered", no_argument, NULL, 'l' },
 		{ "flows", no_argument, NULL, OPT_FLOWS },
 		{ "flows-window", required_argument, NULL, OPT_FLOWS_WINDOW },
 		{ "help", no_argument, NULL, 'h' },
@@ -163,12 +182,13 @@ int main(int argc, char **argv)
 	int c;
 
 	skb_cli_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "tevxjc:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "tevxjlc:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': opt.time = TF_WALL; break;
 		case 'e': opt.show_eth = true; break;
 		case 'v': opt.verbose = true; break;
 		case 'x': opt.hex = true; break;
+		case 'l': line_buffered = true; break;
 		case 'j': opt.json = true; break;
 		case OPT_TIME:
 			if (parse_time(optarg))
@@ -217,6 +237,7 @@ int main(int argc, char **argv)
 		skb_die(2, "out of memory");
 	for (int i = 0; i < nin; i++) {
 		const char *err = NULL;
+		in[i].live_fd = -1;
 		in[i].name = !strcmp(paths[i], "-") ? "(stdin)" : paths[i];
 		in[i].r = skbr_open(paths[i], &err);
 		if (!in[i].r) {
@@ -230,6 +251,10 @@ int main(int argc, char **argv)
 			continue;
 		}
 		in[i].name = skbr_name(in[i].r);
+		struct stat stt;
+		if (!strcmp(paths[i], "-") && !fstat(STDIN_FILENO, &stt) &&
+		    (S_ISFIFO(stt.st_mode) || S_ISSOCK(stt.st_mode) || S_ISCHR(stt.st_mode)))
+			in[i].live_fd = STDIN_FILENO;
 	}
 	for (int i = 0; i < nin; i++)
 		if (in[i].r)
@@ -251,6 +276,8 @@ int main(int argc, char **argv)
 		if (best->rec.kind == SKB_EVENT)
 			events++;
 		print_record(best, fl, &st);
+		if (line_buffered)
+			sb_flush(&out);
 		out_check();
 		fetch(best, nin > 1);
 	}
