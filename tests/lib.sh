@@ -99,8 +99,8 @@ test_done() {
 #                      (prepares the cache once per script); $SKIP_REASON
 #                      is run.sh's own reason otherwise
 #   run_in_vm CMD...   CMD as root on the 6.1 kernel; the host's / is seen
-#                      read-only (so $TOP, $BUILD, tcpdump are there at the
-#                      same paths), the case folder read-write; CMD's
+#                      read-only (so $TOP, $BUILD, $TRASH, tcpdump are there
+#                      at the same paths), the case folder read-write; CMD's
 #                      output and exit status come back; 124 timeout,
 #                      125 the VM itself failed
 #   vm_kernel_release  the guest's `uname -r`
@@ -119,9 +119,22 @@ need_vm() {
 }
 
 run_in_vm() {
-	"$TOP/tests/vm/run.sh" "$@"
+	TRASH=$TRASH SKBT_VM_ENV="TRASH ${SKBT_VM_ENV:-}" "$TOP/tests/vm/run.sh" "$@"
 }
 
 vm_kernel_release() {
 	"$TOP/tests/vm/run.sh" --kernel-release 2>/dev/null
+}
+
+# matrix_note KERNEL WHERE WHAT RESULT: one cell of the kernel matrix, e.g.
+#   matrix_note "$(uname -r)" host kprobe "no: ENOENT"
+# kept per test script in $BUILD/kernel-matrix/ (restarted by each run of
+# the script) and printed by tests/vm/matrix.sh at the end of `make check`.
+matrix_note() {
+	local f="$BUILD/kernel-matrix/$TEST_NAME.tsv"
+	mkdir -p "$BUILD/kernel-matrix" || return 0
+	if [ ! -e "$TRASH/.matrix" ]; then
+		: >"$f" && : >"$TRASH/.matrix"
+	fi
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$f"
 }

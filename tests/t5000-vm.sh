@@ -5,7 +5,16 @@
 # kretprobes, fentry/fexit, namespaces + veth.  Later t5xxx tests build on it.
 . "$(dirname "$0")/lib.sh"
 
-test_expect_success 'vm: skips visibly when the pinned kernel cannot be fetched' '
+# tests/lib.sh runs a case body as an `if` condition, where bash ignores
+# `set -e`: a failing step in the middle would not fail the case.  Run each
+# body in a bash of its own (functions and variables it uses are exported).
+t5_case() {
+	test_expect_success "$1" "bash -euo pipefail -c $(printf %q "$2")"
+}
+export -f run_in_vm vm_kernel_release matrix_note test_cmp
+export TRASH TEST_NAME
+
+t5_case 'vm: skips visibly when the pinned kernel cannot be fetched' '
 	rc=0
 	SKBT_VM_CACHE=$PWD/cache SKBT_VM_KVER=0.0-no-such-version \
 		"$TOP/tests/vm/run.sh" --prepare 2>err || rc=$?
@@ -25,15 +34,18 @@ if ! need_vm; then
 	exit
 fi
 KREL=$(vm_kernel_release)
+export KREL
 
-test_expect_success "vm: CMD runs as root on $KREL, output and status come back" '
+t5_case "vm: CMD runs as root on $KREL, output and status come back" '
 	rc=0
+	# the source and build trees and the scratch folder (host /tmp) are
+	# seen at the same paths with the same contents
+	trees="ls -lA --time-style=+%s \"\$TOP/tests\" \"\$BUILD\" \"\$TRASH/case1\" 2>&1"
 	run_in_vm sh -c "uname -r; id -u; echo to-stderr >&2; echo made >file;
-		test -r \"\$TOP/tests/lib.sh\" && test -d \"\$BUILD\" && echo tree-seen;
-		exit 7" >out 2>err || rc=$?
+		$trees; exit 7" >out 2>err || rc=$?
 	cat out err
 	test "$rc" = 7
-	printf "%s\n" "$KREL" 0 tree-seen >expect
+	{ printf "%s\n" "$KREL" 0; sh -c "$trees"; } >expect
 	test_cmp expect out
 	case $KREL in 6.1.*) ;; *) false ;; esac
 	test "$KREL" != "$(uname -r)"
@@ -41,7 +53,7 @@ test_expect_success "vm: CMD runs as root on $KREL, output and status come back"
 	test "$(cat file)" = made
 '
 
-test_expect_success "vm: $KREL has BTF, kprobe events, kprobe and tracing programs" '
+t5_case "vm: $KREL has BTF, kprobe events, kprobe and tracing programs" '
 	cat >guest <<-\EOT
 	set -ex
 	test -s /sys/kernel/btf/vmlinux
@@ -61,7 +73,7 @@ test_expect_success "vm: $KREL has BTF, kprobe events, kprobe and tracing progra
 	grep "^r[0-9]*:kprobes/skbt_ip_rcv_ret ip_rcv" out
 '
 
-test_expect_success "vm: $KREL: ping between two namespaces over veth" '
+t5_case "vm: $KREL: ping between two namespaces over veth" '
 	cat >guest <<-\EOT
 	set -e
 	. "$TOP/tests/vm/guest.sh"
@@ -73,30 +85,102 @@ test_expect_success "vm: $KREL: ping between two namespaces over veth" '
 	grep "3 packets transmitted, 3 received, 0% packet loss" out
 '
 
+# The probe programs of tests/vm/probe.bpf.c, one per attach mechanism,
+# and their loader; built on the host, run on both kernels.
+PROBES="fentry_ip_rcv fexit_ip_rcv kprobe_ip_rcv kretprobe_ip_rcv"
+PROBES="$PROBES tp_btf_netif_receive_skb raw_tp_netif_receive_skb"
+mech() { echo "${1%%_ip_rcv}" | sed 's/_netif_receive_skb$//'; }
+export -f mech
+export PROBES
+BIN=$TRASH/bin
+export BIN
 if need_cmd clang cc; then
-test_expect_success "vm: $KREL: fentry, fexit, kprobe, kretprobe on ip_rcv count the same calls" '
-	clang -g -O2 -target bpf -Wall -Werror -I/usr/include/$(cc -print-multiarch) \
-		-c "$TOP/tests/vm/probe.bpf.c" -o probe.bpf.o
-	cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o bpfattach \
-		"$TOP/tests/vm/bpfattach.c" -lbpf
-	cat >guest <<-\EOT
-	set -e
-	. "$TOP/tests/vm/guest.sh"
-	vm_veth_pair
-	./bpfattach probe.bpf.o fentry_ip_rcv,fexit_ip_rcv,kprobe_ip_rcv,kretprobe_ip_rcv \
-		ip netns exec skbt-a ping -q -c 3 -i 0.2 -W 5 10.199.0.2 >ping.out
-	EOT
-	run_in_vm bash guest >out 2>err || { cat out err; false; }
-	cat out
-	# three echo requests into skbt-b, three replies into skbt-a
-	for p in fentry fexit kprobe kretprobe; do
-		n=$(awk -v k=${p}_hits "\$1 == k { print \$2 }" out)
-		test "$n" -ge 6
-		test "$n" = "$(awk "\$1 == \"fentry_hits\" { print \$2 }" out)"
-	done
-'
+	t5_case 'probe programs and their loader build' '
+		mkdir -p "$BIN"
+		clang -g -O2 -target bpf -Wall -Werror -I/usr/include/$(cc -print-multiarch) \
+			-c "$TOP/tests/vm/probe.bpf.c" -o "$BIN/probe.bpf.o"
+		cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+			-Wstrict-prototypes -Wmissing-prototypes -O2 \
+			-o "$BIN/bpfattach" "$TOP/tests/vm/bpfattach.c" -lbpf
+	'
+fi
+
+# The host kernel: each mechanism alone, traffic over a veth pair between
+# two namespaces.  tp_btf and raw_tp must work (the project's baseline);
+# kprobes must work exactly when the kernel is built with kprobe events;
+# whatever happens is noted in the kernel matrix.
+if [ -x "$BIN/bpfattach" ] && need_bpf && make_netns ha hb; then
+	ip link add skbt$$ha netns "$NS_ha" type veth peer skbt$$hb netns "$NS_hb"
+	ip -n "$NS_ha" addr add 10.199.0.1/24 dev skbt$$ha
+	ip -n "$NS_hb" addr add 10.199.0.2/24 dev skbt$$hb
+	ip -n "$NS_ha" link set skbt$$ha up
+	ip -n "$NS_hb" link set skbt$$hb up
+	export NS_ha
+	t5_case "host $(uname -r): attach mechanisms are what the kernel offers" '
+		kconfig=$( (zcat /proc/config.gz || cat "/boot/config-$(uname -r)") 2>/dev/null || true)
+		for p in $PROBES; do
+			rc=0
+			"$BIN/bpfattach" "$BIN/probe.bpf.o" $p ip netns exec "$NS_ha" \
+				ping -q -c 3 -i 0.2 -W 5 10.199.0.2 >$p.out 2>$p.err || rc=$?
+			m=$(mech $p)
+			n=$(awk -v k=${m}_hits "\$1 == k { print \$2 }" $p.out)
+			echo "$p: rc $rc, ${n:-no} hits, $(cat $p.err)"
+			if [ $rc = 0 ] && [ "${n:-0}" -ge 6 ]; then
+				matrix_note "$(uname -r)" host $m yes
+				ok=yes
+			else
+				matrix_note "$(uname -r)" host $m "no: $(sed "s/^bpfattach: //" $p.err | head -n1)"
+				ok=no
+			fi
+			case $m in
+			tp_btf|raw_tp) test $ok = yes ;;
+			kprobe|kretprobe)
+				if printf "%s\n" "$kconfig" | grep -qx CONFIG_KPROBE_EVENTS=y; then
+					test $ok = yes
+				elif [ -n "$kconfig" ]; then
+					test $ok = no
+				fi ;;
+			esac
+		done
+	'
 else
-	test_skip "vm: fentry/kprobe on ip_rcv" "$SKIP_REASON"
+	test_skip "host $(uname -r): attach mechanisms" "${SKIP_REASON:-probe programs not built}"
+fi
+
+# The 6.1 kernel: all six at once; the four on ip_rcv must count the same
+# calls, the two on the tracepoint the same hits.
+if [ -x "$BIN/bpfattach" ]; then
+	t5_case "vm: $KREL: fentry, fexit, kprobe, kretprobe, tp_btf, raw_tp all attach and count the same" '
+		cat >guest <<-\EOT
+		set -e
+		. "$TOP/tests/vm/guest.sh"
+		vm_veth_pair
+		"$SKBT_BIN/bpfattach" "$SKBT_BIN/probe.bpf.o" "$(echo $SKBT_PROBES | tr " " ,)" \
+			ip netns exec skbt-a ping -q -c 3 -i 0.2 -W 5 10.199.0.2
+		EOT
+		rc=0
+		SKBT_VM_ENV="SKBT_BIN SKBT_PROBES" SKBT_BIN=$BIN SKBT_PROBES=$PROBES \
+			run_in_vm bash guest >out 2>err || rc=$?
+		cat out err
+		for p in $PROBES; do
+			m=$(mech $p)
+			n=$(awk -v k=${m}_hits "\$1 == k { print \$2 }" out)
+			if [ $rc = 0 ] && [ "${n:-0}" -ge 6 ]; then
+				matrix_note "$KREL" "qemu TCG VM" $m yes
+			else
+				matrix_note "$KREL" "qemu TCG VM" $m "no: $(sed "s/^bpfattach: //" err | head -n1)"
+			fi
+		done
+		test $rc = 0
+		# three echo requests into skbt-b, three replies into skbt-a
+		count() { awk -v k=$1_hits "\$1 == k { print \$2 }" out; }
+		test "$(count fentry)" -ge 6
+		for m in fexit kprobe kretprobe; do test "$(count $m)" = "$(count fentry)"; done
+		test "$(count tp_btf)" -ge 6
+		test "$(count raw_tp)" = "$(count tp_btf)"
+	'
+else
+	test_skip "vm: $KREL: attach mechanisms" "probe programs not built"
 fi
 
 test_done

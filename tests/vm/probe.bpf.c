@@ -10,6 +10,7 @@
 #include <bpf/bpf_tracing.h>
 
 __u64 fentry_hits, fexit_hits, kprobe_hits, kretprobe_hits;
+__u64 tp_btf_hits, raw_tp_hits;
 
 SEC("fentry/ip_rcv")
 int BPF_PROG(fentry_ip_rcv)
@@ -36,6 +37,20 @@ SEC("kretprobe/ip_rcv")
 int kretprobe_ip_rcv(void *ctx)
 {
 	__sync_fetch_and_add(&kretprobe_hits, 1);
+	return 0;
+}
+
+SEC("tp_btf/netif_receive_skb")
+int BPF_PROG(tp_btf_netif_receive_skb)
+{
+	__sync_fetch_and_add(&tp_btf_hits, 1);
+	return 0;
+}
+
+SEC("raw_tp/netif_receive_skb")
+int raw_tp_netif_receive_skb(void *ctx)
+{
+	__sync_fetch_and_add(&raw_tp_hits, 1);
 	return 0;
 }
 

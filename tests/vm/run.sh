@@ -40,8 +40,9 @@
 #   SKBT_VM_TIMEOUT  seconds (600)          SKBT_VM_RWDIRS more r/w shares
 #   SKBT_VM_CONSOLE  =1: print the guest kernel console on stderr afterwards
 #   SKBT_VM_TIMING   =1: print "vm: boot N.NN s, cmd N.NN s" on stderr
-# Passed into the guest: PATH TOP BUILD LC_ALL LANG TZ TERM and every SKB*
-# variable except SKBT_VM_*.
+#   SKBT_VM_ENV      names of more variables to pass into the guest
+# Passed into the guest: PATH TOP BUILD LC_ALL LANG TZ TERM, every exported
+# SKB* variable except SKBT_VM_*, and those named in $SKBT_VM_ENV.
 set -euo pipefail
 
 # The pinned kernel.  Debian's security archive keeps only the newest
@@ -281,7 +282,8 @@ for p in $([ "$CWD" != / ] && echo "$CWD") ${SKBT_VM_RWDIRS:-}; do
 	n=$((n + 1))
 done
 {
-	for v in PATH TOP BUILD LC_ALL LANG TZ TERM $(compgen -e | grep '^SKB' | grep -v '^SKBT_VM_'); do
+	for v in PATH TOP BUILD LC_ALL LANG TZ TERM ${SKBT_VM_ENV:-} \
+		$(compgen -e | grep '^SKB' | grep -v '^SKBT_VM_'); do
 		[ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	echo 'export HOME=/root'
