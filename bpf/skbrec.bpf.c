@@ -309,14 +309,17 @@ int skb_ctx(__u64 *ctx)
 		      r != SKBREC_NO_ARG ? ctx_arg(ctx, r) : 0);
 }
 
+/* Register argument i of a kprobe.  Read through the helper (the _CORE
+ * accessors): the index comes from the cookie, and the compiler would turn
+ * direct loads into "ctx + variable offset", which the verifier refuses. */
 static __always_inline __u64 regs_arg(struct pt_regs *regs, __u32 i)
 {
 	switch (i) {
-	case 0: return PT_REGS_PARM1(regs);
-	case 1: return PT_REGS_PARM2(regs);
-	case 2: return PT_REGS_PARM3(regs);
-	case 3: return PT_REGS_PARM4(regs);
-	case 4: return PT_REGS_PARM5(regs);
+	case 0: return PT_REGS_PARM1_CORE(regs);
+	case 1: return PT_REGS_PARM2_CORE(regs);
+	case 2: return PT_REGS_PARM3_CORE(regs);
+	case 3: return PT_REGS_PARM4_CORE(regs);
+	case 4: return PT_REGS_PARM5_CORE(regs);
 	}
 	return 0;
 }

@@ -37,6 +37,7 @@
 struct rec_bpf {
 	struct skbrec_bpf *skel;
 	bool kprobe_ok, multi_ok;
+	bool no_trampoline;
 	int kprobe_err, multi_err;      /* why the templates did not load */
 	int *fds;                       /* instance programs and raw links */
 	size_t nfds, capfds;
@@ -192,6 +193,7 @@ struct rec_bpf *recbpf_open(const struct rec_opts *o)
 	}
 	b->kprobe_ok = kprobe;
 	b->multi_ok = multi;
+	b->no_trampoline = o->no_trampoline;
 	if (!b->multi_err && o->need_multi && !multi)
 		b->multi_err = b->kprobe_err;
 	return b;
@@ -346,7 +348,9 @@ static void kprobe_why(struct rec_bpf *b, int err, char *buf, size_t sz)
 
 static void fentry_why(int err, bool ret, char *buf, size_t sz)
 {
-	if (err == -EPERM || err == -ENOTSUPP || err == -EOPNOTSUPP || err == -EINVAL)
+	if (err == -ECANCELED)
+		snprintf(buf, sz, "%s: not tried (--no-fentry)", ret ? "fexit" : "fentry");
+	else if (err == -EPERM || err == -ENOTSUPP || err == -EOPNOTSUPP || err == -EINVAL)
 		snprintf(buf, sz, "%s: this kernel refuses BPF trampolines (%s; needs "
 			 "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS and an unlocked kernel)",
 			 ret ? "fexit" : "fentry", errstr(err));
@@ -398,7 +402,7 @@ static int attach_func(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
 	int obj = obj_fd_of(b, k, p->src), e1, e2 = 0;
 	char w1[256], w2[256];
 
-	e1 = obj < 0 ? -ENOENT :
+	e1 = b->no_trampoline ? -ECANCELED : obj < 0 ? -ENOENT :
 	     attach_instance(b, BPF_PROG_TYPE_TRACING,
 			     ret ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY, obj, p->btf_id,
 			     cfg_of(p), NULL);

@@ -63,6 +63,7 @@ static void usage(FILE *f)
 "  -W, --keep N         with -C, keep only the last N files\n"
 "  -z, --compress       compress (zlib blocks)\n"
 "      --stack          record the kernel stack of every event\n"
+"      --no-fentry      attach functions with kprobes even where fentry works\n"
 "  -q, --quiet          no status line\n"
 "  -v, --verbose        more messages (-vv: libbpf and verifier logs)\n"
 "  -h, --help           this help\n"
@@ -191,7 +192,7 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-enum { OPT_CMD = 256, OPT_STACK };
+enum { OPT_CMD = 256, OPT_STACK, OPT_NO_FENTRY };
 
 int main(int argc, char **argv)
 {
@@ -208,6 +209,7 @@ int main(int argc, char **argv)
 		{ "keep", required_argument, NULL, 'W' },
 		{ "compress", no_argument, NULL, 'z' },
 		{ "stack", no_argument, NULL, OPT_STACK },
+		{ "no-fentry", no_argument, NULL, OPT_NO_FENTRY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -219,7 +221,7 @@ int main(int argc, char **argv)
 	const char *path = NULL, *cmd = NULL;
 	uint64_t snaplen = DEFAULT_SNAPLEN, count = 0, duration = 0,
 		 ring = DEFAULT_RING, rotate = 0, keep = 0, v;
-	bool list = false, quiet = false, stack_all = false;
+	bool list = false, quiet = false, stack_all = false, no_fentry = false;
 	int flags = 0, c, rc = 2;
 
 	skb_cli_init(argv[0]);
@@ -263,6 +265,7 @@ int main(int argc, char **argv)
 			break;
 		case 'z': flags |= SKBW_COMPRESS; break;
 		case OPT_STACK: stack_all = true; break;
+		case OPT_NO_FENTRY: no_fentry = true; break;
 		case 'q': quiet = true; break;
 		case 'v': skb_verbose++; break;
 		case 'h': usage(stdout); return 0;
@@ -338,6 +341,7 @@ int main(int argc, char **argv)
 		.ring_size = ring,
 		.need_kprobe = need_kprobe,
 		.need_multi = need_multi,
+		.no_trampoline = no_fentry,
 	};
 	struct rec_bpf *b = NULL;
 	struct output *out = NULL;

@@ -102,6 +102,7 @@ struct rec_opts {
 	uint64_t ring_size;
 	bool need_kprobe;       /* load the kprobe templates */
 	bool need_multi;        /* and the kprobe-multi ones (function globs) */
+	bool no_trampoline;     /* --no-fentry: functions through kprobes only */
 };
 
 struct rec_bpf *recbpf_open(const struct rec_opts *o);
