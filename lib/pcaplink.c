@@ -39,6 +39,31 @@
 #define ARPHRD_NONE     0xfffe   /* no link-layer header known */
 #define L3_OFF_UNKNOWN  0xffff
 
+#define PACKET_HOST       0
+#define PACKET_BROADCAST  1
+#define PACKET_MULTICAST  2
+#define PACKET_OTHERHOST  3
+#define PACKET_OUTGOING   4
+
+int pcaplink_direction(const struct skb_event *ev)
+{
+	uint8_t pf = ev->probe ? ev->probe->flags & (SKB_PROBE_F_TX | SKB_PROBE_F_RX) : 0;
+	if (pf == SKB_PROBE_F_TX)
+		return PCAPLINK_DIR_OUT;
+	if (pf == SKB_PROBE_F_RX)
+		return PCAPLINK_DIR_IN;
+	switch (ev->pkt_type) {
+	case PACKET_OUTGOING:
+		return PCAPLINK_DIR_OUT;
+	case PACKET_BROADCAST:
+	case PACKET_MULTICAST:
+	case PACKET_OTHERHOST:
+		return PCAPLINK_DIR_IN;
+	default:
+		return PCAPLINK_DIR_UNKNOWN;
+	}
+}
+
 uint32_t pcaplink_by_name(const char *name)
 {
 	if (!strcasecmp(name, "ether") || !strcasecmp(name, "ethernet") ||
@@ -166,7 +191,7 @@ static void frame_sll2(struct pcaplink_frame *f, const struct skb_event *ev)
 
 	memset(h, 0, PCAPLINK_SLL2_LEN);
 	put32(h + 4, ev->iface ? ev->iface->ifindex : 0);
-	h[10] = ev->pkt_type;
+	h[10] = pcaplink_direction(ev) == PCAPLINK_DIR_OUT ? PACKET_OUTGOING : ev->pkt_type;
 	f->hdr_len = PCAPLINK_SLL2_LEN;
 	if (l3 < 0) {
 		/* Fold the Ethernet header: source MAC is the link address. */

@@ -14,6 +14,9 @@
  *     get a synthetic header with zero MACs and the ethertype from
  *     skb->protocol or the IP version.
  *
+ * In SLL2 the packet type of an outgoing packet is PACKET_OUTGOING, as
+ * AF_PACKET reports it, even when the skb itself still says PACKET_HOST.
+ *
  * An offloaded VLAN tag (vlan_proto != 0) is put back into the frame the way
  * libpcap does on a live capture, so filters like "vlan 10" keep working.
  *
@@ -41,6 +44,19 @@ struct pcaplink_frame {
 	uint32_t caplen;        /* hdr_len + caplen - skip */
 	uint32_t orig_len;      /* same adjustment applied to the event's orig_len */
 };
+
+/* Direction of a packet (pcapng epb_flags bits 0-1 use the same values). */
+#define PCAPLINK_DIR_UNKNOWN  0
+#define PCAPLINK_DIR_IN       1
+#define PCAPLINK_DIR_OUT      2
+
+/*
+ * Which way ev's packet goes: from its probe's SKB_PROBE_F_TX/RX flag, else
+ * from pkt_type (PACKET_OUTGOING is out; broadcast, multicast, other-host
+ * are set on receive only; PACKET_HOST is also what a locally sent skb
+ * carries, so alone it says nothing).
+ */
+int pcaplink_direction(const struct skb_event *ev);
 
 /* Link type by name ("ether", "en10mb", "sll2", "linux_sll2"); 0 unknown. */
 uint32_t pcaplink_by_name(const char *name);

@@ -23,7 +23,6 @@
 #define PACKET_BROADCAST  1
 #define PACKET_MULTICAST  2
 #define PACKET_OTHERHOST  3
-#define PACKET_OUTGOING   4
 
 struct ng_if {
 	uint32_t netns, ifindex;
@@ -202,10 +201,13 @@ static void note_probe(struct ng_if *f, const struct skb_probe *probe)
 	f->probes_len += n;
 }
 
-static uint32_t epb_flags(uint8_t pkt_type)
+/* Direction, and for inbound packets the reception type from pkt_type. */
+static uint32_t epb_flags(const struct skb_event *ev)
 {
-	switch (pkt_type) {
-	case PACKET_OUTGOING:  return PCAPNG_DIR_OUTBOUND;
+	int dir = pcaplink_direction(ev);
+	if (dir != PCAPLINK_DIR_IN)
+		return dir == PCAPLINK_DIR_OUT ? PCAPNG_DIR_OUTBOUND : 0;
+	switch (ev->pkt_type) {
 	case PACKET_HOST:      return PCAPNG_DIR_INBOUND | PCAPNG_RX_UNICAST;
 	case PACKET_BROADCAST: return PCAPNG_DIR_INBOUND | PCAPNG_RX_BROADCAST;
 	case PACKET_MULTICAST: return PCAPNG_DIR_INBOUND | PCAPNG_RX_MULTICAST;
@@ -259,7 +261,7 @@ void ng_sink_packet(struct ng_sink *s, const struct skb_event *ev,
 	note_probe(nf, ev->probe);
 
 	pcapng_opts_init(&opts);
-	pcapng_opt_u32(&opts, PCAPNG_EPB_FLAGS, epb_flags(ev->pkt_type));
+	pcapng_opt_u32(&opts, PCAPNG_EPB_FLAGS, epb_flags(ev));
 	if (dropcount)
 		pcapng_opt_u64(&opts, PCAPNG_EPB_DROPCOUNT, dropcount);
 	if (ev->track)

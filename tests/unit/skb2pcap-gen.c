@@ -102,8 +102,10 @@ int main(int argc, char **argv)
 	static const uint8_t ma[6] = { 2, 0, 0, 0, 0, 1 }, mb[6] = { 2, 0, 0, 0, 0, 2 };
 	static const uint8_t a[4] = { 10, 0, 0, 1 }, b[4] = { 10, 0, 0, 2 };
 	const uint32_t ns_a = 4026531840u, ns_b = 4026532001u;
-	struct skb_probe rx = { .kind = SKB_PROBE_TP, .spec = "tp:net:netif_receive_skb" };
-	struct skb_probe tx = { .kind = SKB_PROBE_TP, .spec = "tp:net:net_dev_start_xmit" };
+	struct skb_probe rx = { .kind = SKB_PROBE_TP, .flags = SKB_PROBE_F_RX,
+				.spec = "tp:net:netif_receive_skb" };
+	struct skb_probe tx = { .kind = SKB_PROBE_TP, .flags = SKB_PROBE_F_TX,
+				.spec = "tp:net:net_dev_start_xmit" };
 	struct skb_probe kfree = { .kind = SKB_PROBE_TP, .spec = "tp:skb:kfree_skb" };
 	struct skb_iface eth0 = { .netns = ns_a, .ifindex = 4, .name = "eth0" };
 	struct skb_iface veth1 = { .netns = ns_b, .ifindex = 2, .name = "veth1" };
@@ -196,11 +198,12 @@ int main(int argc, char **argv)
 	if (skbw_lost(w, &lost))
 		skb_die(2, "write failed");
 
-	/* 7: an L3 packet sent out of veth1 (the network header only) */
+	/* 7: an L3 packet sent out of veth1 (the network header only); the
+	 * skb says PACKET_HOST as locally sent skbs do: the probe says TX */
 	struct skb_event e7 = {
 		.ts = 7000, .skb = 0xffff888000005000ull, .track = 105, .probe = &tx,
 		.iface = &veth1, .ctx = &ctx, .netns = ns_b, .flags = SKB_EV_L3,
-		.pkt_type = 4, .l3_off = 0, .l4_off = 20, .protocol = 0x0800, .users = 1,
+		.pkt_type = 0, .l3_off = 0, .l4_off = 20, .protocol = 0x0800, .users = 1,
 	};
 	n = ipv4(buf, b, a, 17, 53, 33333, "answer");
 	put(w, &e7, buf, n);
