@@ -114,6 +114,40 @@ test_expect_success 'live pipe: what was read is printed while the writer is idl
 	wait
 '
 
+test_expect_success 'Ctrl-C on a pipe input: skbcat reads on until the writer ends; twice: ends' '
+	cp "$FX/gen.skb" first.skb && cp "$FX/eth.skb" last.skb &&
+	{ skbcat first.skb; skbcat last.skb; } >want &&
+	skbcat first.skb >want-first &&
+	python3 - <<-\PY
+	import os, signal, subprocess, time
+	def run(second_interrupt):
+	    r, w = os.pipe()
+	    with open("out", "wb") as out:
+	        p = subprocess.Popen(["skbcat"], stdin=r, stdout=out)
+	    os.close(r)
+	    os.write(w, open("first.skb", "rb").read())
+	    want_first = open("want-first", "rb").read()
+	    for _ in range(50):
+	        if open("out", "rb").read() == want_first:
+	            break
+	        time.sleep(0.1)
+	    p.send_signal(signal.SIGINT)          # as Ctrl-C reaches the pipeline
+	    time.sleep(0.3)
+	    if second_interrupt:
+	        p.send_signal(signal.SIGINT)
+	        assert p.wait(5) == -signal.SIGINT, "second Ctrl-C must end skbcat"
+	        os.close(w)
+	        return
+	    assert p.poll() is None, "skbcat died on the first Ctrl-C"
+	    os.write(w, open("last.skb", "rb").read())   # what the writer flushes
+	    os.close(w)
+	    assert p.wait(5) == 0
+	    assert open("out", "rb").read() == open("want", "rb").read()
+	run(False)
+	run(True)
+	PY
+'
+
 test_expect_success 'no wall-clock offset: -t warns once and prints monotonic time' '
 	"$BUILD/tests/skbcat-gen" --no-wall >nowall.skb &&
 	skbcat nowall.skb >mono.txt 2>err && test ! -s err &&

@@ -9,12 +9,42 @@
 
 if ! need_bpf || ! need_cmd ip ping jq; then
 	test_skip 'live recording through skbcat' "$SKIP_REASON"
-	test_done
+	test_expect_success 'Ctrl-C on skbrec -o - | skbcat: the output is the whole recording, no error' '
+	need_cmd setsid || { echo "$SKIP_REASON"; exit 1; }
+	ip netns exec "$NS_A" ping -q -i 0.05 -c 200 10.78.0.2 >/dev/null &
+	ping_pid=$!
+	setsid bash -c "skbrec -q -p tp:net:netif_receive_skb -p tp:net:net_dev_start_xmit -o - 2>/dev/null |
+		tee -i rec.skb | skbcat >out 2>err" &
+	group=$!
+	sleep 2 &&
+	kill -INT -- -$group &&
+	wait $group || true
+	kill $ping_pid 2>/dev/null; wait $ping_pid 2>/dev/null || true
+	skbcat rec.skb >want &&       # complete: skbrec ended the stream cleanly
+	test -s want && test_cmp want out && test ! -s err
+'
+
+test_done
 	exit
 fi
 [ -x "$BUILD/skbrec" ] && [ -x "$BUILD/skbgrep" ] || {
 	test_skip 'live recording through skbcat' "needs skbrec and skbgrep in $BUILD"
-	test_done
+	test_expect_success 'Ctrl-C on skbrec -o - | skbcat: the output is the whole recording, no error' '
+	need_cmd setsid || { echo "$SKIP_REASON"; exit 1; }
+	ip netns exec "$NS_A" ping -q -i 0.05 -c 200 10.78.0.2 >/dev/null &
+	ping_pid=$!
+	setsid bash -c "skbrec -q -p tp:net:netif_receive_skb -p tp:net:net_dev_start_xmit -o - 2>/dev/null |
+		tee -i rec.skb | skbcat >out 2>err" &
+	group=$!
+	sleep 2 &&
+	kill -INT -- -$group &&
+	wait $group || true
+	kill $ping_pid 2>/dev/null; wait $ping_pid 2>/dev/null || true
+	skbcat rec.skb >want &&       # complete: skbrec ended the stream cleanly
+	test -s want && test_cmp want out && test ! -s err
+'
+
+test_done
 	exit
 }
 
@@ -64,6 +94,21 @@ test_expect_success 'JSON: wall-clock times of now, decoded addresses, one objec
 	jq -r ".time | sub(\"\\\\.[0-9]*Z$\"; \"Z\") | fromdate" out.jsonl | while read -r t; do
 		test "$t" -ge $((before - 1)) && test "$t" -le $((now + 1)) || exit 1
 	done
+'
+
+test_expect_success 'Ctrl-C on skbrec -o - | skbcat: the output is the whole recording, no error' '
+	need_cmd setsid || { echo "$SKIP_REASON"; exit 1; }
+	ip netns exec "$NS_A" ping -q -i 0.05 -c 200 10.78.0.2 >/dev/null &
+	ping_pid=$!
+	setsid bash -c "skbrec -q -p tp:net:netif_receive_skb -p tp:net:net_dev_start_xmit -o - 2>/dev/null |
+		tee -i rec.skb | skbcat >out 2>err" &
+	group=$!
+	sleep 2 &&
+	kill -INT -- -$group &&
+	wait $group || true
+	kill $ping_pid 2>/dev/null; wait $ping_pid 2>/dev/null || true
+	skbcat rec.skb >want &&       # complete: skbrec ended the stream cleanly
+	test -s want && test_cmp want out && test ! -s err
 '
 
 test_done

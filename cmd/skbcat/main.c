@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,28 @@ static char outmem[OUT_BUF];
 static struct strbuf out;
 static int status;
 static bool line_buffered;  /* -l */
+
+/*
+ * Ctrl-C in `skbrec -o - | skbcat` reaches both.  skbrec then flushes its
+ * last events and closes the pipe; skbcat keeps reading to print them.  A
+ * second Ctrl-C (the default action again) ends skbcat at once.
+ */
+static void on_interrupt(int sig)
+{
+	(void)sig;      /* nothing: the writer will end the input */
+}
+
+static void drain_on_interrupt(void)
+{
+	struct sigaction sa;
+	if (sigaction(SIGINT, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+		return;         /* started ignoring it (background job): keep that */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sa.sa_flags = SA_RESTART | SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
 
 static void out_check(void)
 {
@@ -255,6 +278,8 @@ int main(int argc, char **argv)
 		if (!strcmp(paths[i], "-") && !fstat(STDIN_FILENO, &stt) &&
 		    (S_ISFIFO(stt.st_mode) || S_ISSOCK(stt.st_mode) || S_ISCHR(stt.st_mode)))
 			in[i].live_fd = STDIN_FILENO;
+		if (in[i].live_fd >= 0)
+			drain_on_interrupt();
 	}
 	for (int i = 0; i < nin; i++)
 		if (in[i].r)
