@@ -114,4 +114,33 @@ test_expect_success '-o FILE is created with mode 0600' '
 	tcpdump -r out.pcap >/dev/null 2>&1
 '
 
+# A live pipe: packets reach the reader while the recorder is still running.
+test_expect_success 'live pipe input: converted packets are passed on before the input ends' '
+	make_fixtures &&
+	cat >slow-writer.py <<-\EOF &&
+	import os, sys, time
+	d = open("e.skb", "rb").read()
+	out = sys.stdout.buffer
+	out.write(d[:-32]); out.flush()      # all but the END record
+	deadline = time.time() + 30
+	while time.time() < deadline:
+	    if os.path.exists("seen") and open("seen").read().count("\n") >= 3:
+	        break
+	    time.sleep(0.05)
+	else:
+	    open("timeout", "w").close()
+	out.write(d[-32:])
+	EOF
+	python3 slow-writer.py | skb2pcap | tcpdump -l -nr - >seen 2>/dev/null &&
+	test ! -e timeout &&
+	test "$(wc -l <seen)" = 3
+'
+
+test_expect_success '-U writes every packet at once' '
+	make_fixtures &&
+	skb2pcap -U mix.skb >u.pcap &&
+	skb2pcap mix.skb >b.pcap &&
+	cmp u.pcap b.pcap
+'
+
 test_done

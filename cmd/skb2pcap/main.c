@@ -18,9 +18,12 @@
 
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PROBE_IDS 65536u   /* probe ids are u16 within a section */
 
@@ -39,6 +42,9 @@ static const char usage_text[] =
 	"                         without an Ethernet header;\n"
 	"                         ether: Ethernet, L2 packets byte for byte, a zero\n"
 	"                         header added to packets recorded from L3\n"
+	"  -U, --packet-buffered  write each packet at once (by default output is\n"
+	"                         written in blocks, and whenever a pipe input\n"
+	"                         has nothing more to read right now)\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n"
 	"\n"
@@ -59,6 +65,7 @@ static const struct option long_opts[] = {
 	{ "probe",    required_argument, NULL, 'p' },
 	{ "pcapng",   no_argument,       NULL, OPT_PCAPNG },
 	{ "linktype", required_argument, NULL, 'l' },
+	{ "packet-buffered", no_argument, NULL, 'U' },
 	{ "help",     no_argument,       NULL, 'h' },
 	{ "version",  no_argument,       NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -75,6 +82,8 @@ struct conv {
 	const char *pattern;
 	uint32_t linktype;
 	bool pcapng;
+	bool packet_buffered;   /* -U */
+	int live_fd;            /* pipe input: flush before a read may wait */
 	struct out out;
 	struct ng_sink ng;
 
@@ -85,6 +94,7 @@ struct conv {
 	struct lost_ent *lost;
 	size_t nlost;
 	uint64_t matched, written, nobytes, lost_total;
+	bool finished;          /* statistics blocks written */
 };
 
 static struct conv C;
@@ -212,7 +222,23 @@ static int convert(struct conv *c, const char *path)
 		return -2;
 	}
 	c->info = NULL;
-	while ((n = skbr_next(r, &rec)) > 0) {
+	c->live_fd = -1;
+	struct stat st;
+	if (!strcmp(path, "-") && !fstat(STDIN_FILENO, &st) && !S_ISREG(st.st_mode))
+		c->live_fd = STDIN_FILENO;
+	for (;;) {
+		/*
+		 * Live input (skbrec -o - | skb2pcap | tcpdump -r -): hand out
+		 * what is converted before a read that may wait.  A pipe with
+		 * nothing to read right now is the sign; files never wait.
+		 */
+		if (c->live_fd >= 0 && c->out.len) {
+			struct pollfd pfd = { .fd = c->live_fd, .events = POLLIN };
+			if (poll(&pfd, 1, 0) == 0)
+				out_flush(&c->out);
+		}
+		if ((n = skbr_next(r, &rec)) <= 0)
+			break;
 		if (rec.info != c->info || rec.kind == SKB_SECTION)
 			new_section(c, rec.info);
 		if (c->pcapng && !c->ng.begun)
@@ -227,10 +253,19 @@ static int convert(struct conv *c, const char *path)
 		default:
 			break;
 		}
+		if (c->packet_buffered)
+			out_flush(&c->out);
 		check_output(c);
 	}
-	if (n < 0)
+	if (n < 0) {
+		/* everything before the damage is out first */
+		if (c->pcapng)
+			ng_sink_finish(&c->ng, c->lost_total);
+		c->finished = true;
+		out_flush(&c->out);
+		check_output(c);
 		skb_warn("%s", skbr_error(r));
+	}
 	skbr_close(r);
 	return n < 0 ? -1 : 0;
 }
@@ -266,7 +301,7 @@ int main(int argc, char **argv)
 
 	skb_cli_init(argv[0]);
 	c->linktype = PCAPLINK_SLL2;
-	while ((opt = getopt_long(argc, argv, "o:p:l:hV", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:p:l:UhV", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			output = optarg;
@@ -281,6 +316,9 @@ int main(int argc, char **argv)
 			c->linktype = pcaplink_by_name(optarg);
 			if (!c->linktype)
 				skb_die(2, "unknown link type '%s' (sll2 or ether)", optarg);
+			break;
+		case 'U':
+			c->packet_buffered = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -313,7 +351,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (c->pcapng)
+	if (c->pcapng && !c->finished)
 		ng_sink_finish(&c->ng, c->lost_total);
 	out_flush(&c->out);
 	check_output(c);
