@@ -48,6 +48,18 @@ test_expect_success 'damage: all records before it, then FILE: offset N, exit 2'
 	test "$n" -ge $(( $(wc -l <full) / 2 ))
 '
 
+test_expect_success 'damage with --flows: the held-back groups are printed, then the error' '
+	size=$(stat -c %s "$FX/veth.skb") &&
+	head -c $((size * 3 / 4)) "$FX/veth.skb" >cut.skb &&
+	set +e
+	skbcat cut.skb >plain 2>/dev/null
+	skbcat --flows cut.skb >flows 2>err; rc=$?
+	set -e
+	test "$rc" = 2 && grep -q "^skbcat: cut.skb: offset [0-9]*: " err &&
+	test "$(grep -c "^[0-9]" plain)" -gt 10 &&
+	test "$(grep -c "^[0-9]" plain)" = "$(grep -c "^  [0-9+]" flows)"
+'
+
 test_expect_success 'damage inside a record (an impossible length): exit 2 at its offset' '
 	size=$(stat -c %s "$FX/eth.skb") &&
 	head -c $((size / 2)) "$FX/eth.skb" >cut.skb &&

@@ -55,6 +55,7 @@ struct input {
 	bool have;          /* rec is a pending EVENT or LOST */
 	bool done;
 	bool warned;
+	char error[512];    /* damage found, reported at the end */
 };
 
 static struct cat_opts opt = { .time = TF_MONO, .flows_window = FLOWS_WINDOW_DEFAULT };
@@ -117,10 +118,9 @@ static void fetch(struct input *in, bool many)
 			return;
 		}
 		if (r < 0) {
-			/* everything before the damage is out first */
-			sb_flush(&out);
-			out_check();
-			skb_warn("%s", skbr_error(in->r));
+			/* said at the end, after everything before the damage is out
+			 * (also what --flows still holds and the other inputs) */
+			snprintf(in->error, sizeof(in->error), "%s", skbr_error(in->r));
 			status = 2;
 			in->done = true;
 			return;
@@ -310,6 +310,9 @@ int main(int argc, char **argv)
 		flows_finish(fl, &out);
 	sb_flush(&out);
 	out_check();
+	for (int i = 0; i < nin; i++)
+		if (in[i].error[0])
+			skb_warn("%s", in[i].error);
 	flows_free(fl);
 	for (int i = 0; i < nin; i++)
 		if (in[i].r)
