@@ -47,6 +47,15 @@ struct {
 	__uint(max_entries, SKBREC_NEST_MAX);   /* * nr_cpus at load */
 } scratch SEC(".maps");
 
+/* The struct sk_buff being recorded, copied whole (same slots as scratch). */
+#define SKBREC_SKB_COPY 1024
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, SKBREC_SKB_COPY);
+	__uint(max_entries, SKBREC_NEST_MAX);   /* * nr_cpus at load */
+} skbcopy SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
@@ -125,24 +134,28 @@ static __always_inline __u32 netns_of_sk(struct sock *sk)
 	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 }
 
-static __always_inline __u64 track_id(struct sk_buff *skb, __u64 now)
+static __always_inline __u64 track_id(unsigned char *head, __u64 now)
 {
-	__u64 head = (__u64)BPF_CORE_READ(skb, head);
-	__u64 *v = bpf_map_lookup_elem(&track, &head);
+	__u64 key = (__u64)head;
+	__u64 *v = bpf_map_lookup_elem(&track, &key);
 
 	if (v)
 		return *v;
-	bpf_map_update_elem(&track, &head, &now, BPF_NOEXIST);
-	v = bpf_map_lookup_elem(&track, &head);   /* a racing CPU may have won */
+	bpf_map_update_elem(&track, &key, &now, BPF_NOEXIST);
+	v = bpf_map_lookup_elem(&track, &key);   /* a racing CPU may have won */
 	return v ? *v : now;
 }
 
-static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *skb)
+/*
+ * The metadata.  `ls` is a copy of the struct sk_buff taken with one
+ * bpf_probe_read_kernel (CO-RE gives its size and every field offset on
+ * the running kernel), so fields are plain loads instead of one helper call
+ * each: this is the hot path at hundreds of thousands of events a second.
+ */
+static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *ls)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	struct net_device *dev = ls->dev;
 	struct skb_shared_info *sh;
-	unsigned char *head;
-	__u32 end;
 
 	e->netns = 0;
 	e->ifindex = 0;
@@ -152,33 +165,31 @@ static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *sk
 		bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
 		e->netns = netns_of_dev(dev);
 	} else {
-		struct sock *sk = BPF_CORE_READ(skb, sk);
+		struct sock *sk = ls->sk;
 
 		e->flags |= SKBREC_NO_DEV;
 		if (sk)
 			e->netns = netns_of_sk(sk);
 	}
-	e->rx_ifindex = BPF_CORE_READ(skb, skb_iif);
-	e->mark = BPF_CORE_READ(skb, mark);
-	e->hash = BPF_CORE_READ(skb, hash);
-	e->priority = BPF_CORE_READ(skb, priority);
-	e->len = BPF_CORE_READ(skb, len);
-	e->data_len = BPF_CORE_READ(skb, data_len);
-	e->protocol = bpf_ntohs(BPF_CORE_READ(skb, protocol));
-	e->queue_mapping = BPF_CORE_READ(skb, queue_mapping);
-	e->vlan_tci = BPF_CORE_READ(skb, vlan_tci);
-	e->vlan_proto = bpf_ntohs(BPF_CORE_READ(skb, vlan_proto));
-	e->pkt_type = BPF_CORE_READ_BITFIELD_PROBED(skb, pkt_type);
-	e->ip_summed = BPF_CORE_READ_BITFIELD_PROBED(skb, ip_summed);
-	e->csum_level = BPF_CORE_READ_BITFIELD_PROBED(skb, csum_level);
-	e->cloned = BPF_CORE_READ_BITFIELD_PROBED(skb, cloned);
-	e->fclone = BPF_CORE_READ_BITFIELD_PROBED(skb, fclone);
-	e->users = BPF_CORE_READ(skb, users.refs.counter);
+	e->rx_ifindex = ls->skb_iif;
+	e->mark = ls->mark;
+	e->hash = ls->hash;
+	e->priority = ls->priority;
+	e->len = ls->len;
+	e->data_len = ls->data_len;
+	e->protocol = bpf_ntohs(ls->protocol);
+	e->queue_mapping = ls->queue_mapping;
+	e->vlan_tci = ls->vlan_tci;
+	e->vlan_proto = bpf_ntohs(ls->vlan_proto);
+	e->pkt_type = BPF_CORE_READ_BITFIELD(ls, pkt_type);
+	e->ip_summed = BPF_CORE_READ_BITFIELD(ls, ip_summed);
+	e->csum_level = BPF_CORE_READ_BITFIELD(ls, csum_level);
+	e->cloned = BPF_CORE_READ_BITFIELD(ls, cloned);
+	e->fclone = BPF_CORE_READ_BITFIELD(ls, fclone);
+	e->users = ls->users.refs.counter;
 
 	/* skb_shinfo(skb) = head + end (end is an offset on 64-bit kernels) */
-	head = BPF_CORE_READ(skb, head);
-	end = BPF_CORE_READ(skb, end);
-	sh = (struct skb_shared_info *)(head + end);
+	sh = (struct skb_shared_info *)(ls->head + ls->end);
 	e->gso_size = BPF_CORE_READ(sh, gso_size);
 	e->gso_segs = BPF_CORE_READ(sh, gso_segs);
 	e->gso_type = BPF_CORE_READ(sh, gso_type);
@@ -189,23 +200,21 @@ static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *sk
  * past data), else the network header, else data itself.  Offsets are from
  * skb->head; everything is checked against the linear area.
  */
-static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *skb)
+static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *ls)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	unsigned char *data = BPF_CORE_READ(skb, data);
-	__u32 data_off = data - head;
+	unsigned char *head = ls->head;
+	__u32 data_off = ls->data - head;
 	__u32 lin_end = data_off + (e->len - e->data_len);  /* end of linear data */
-	__u16 mac = BPF_CORE_READ(skb, mac_header);
-	__u16 net = BPF_CORE_READ(skb, network_header);
-	__u16 trans = BPF_CORE_READ(skb, transport_header);
+	__u16 mac = ls->mac_header;
+	__u16 net = ls->network_header;
+	__u16 trans = ls->transport_header;
 	__u32 start = data_off;
 	__u64 caplen;
 
 	if (e->len < e->data_len)
 		lin_end = data_off;
-	if (mac != (__u16)~0U) {
+	if (mac != (__u16)~0U)
 		e->flags |= SKBREC_MAC_SET;
-	}
 	if (mac != (__u16)~0U && mac <= data_off) {
 		start = mac;
 		e->flags |= SKBREC_L2;
@@ -233,6 +242,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 {
 	__u32 probe = SKBREC_CFG_ID(cfg), zero = 0, slot, *lvl;
 	struct skbrec_event *e;
+	struct sk_buff *ls;
 	__u64 pid_tgid, flags, size;
 
 	if (!skb)
@@ -246,10 +256,14 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	}
 	slot = bpf_get_smp_processor_id() * SKBREC_NEST_MAX + *lvl;
 	e = bpf_map_lookup_elem(&scratch, &slot);
-	if (!e) {
+	ls = bpf_map_lookup_elem(&skbcopy, &slot);
+	if (!e || !ls) {
 		count_lost(probe);
 		return 0;
 	}
+	if (bpf_probe_read_kernel(ls, clamp(bpf_core_type_size(struct sk_buff),
+					    SKBREC_SKB_COPY), skb))
+		return 0;   /* not an skb we can read: nothing to record */
 	*lvl += 1;
 
 	e->ts = bpf_ktime_get_ns();
@@ -269,9 +283,9 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	e->stack_id = -1;
 	if (SKBREC_CFG_STACK(cfg))
 		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
-	e->track = track_id(skb, e->ts);
-	fill_meta(e, skb);
-	fill_bytes(e, skb);
+	e->track = track_id(ls->head, e->ts);
+	fill_meta(e, ls);
+	fill_bytes(e, ls);
 
 	size = clamp(e->caplen, snaplen) + sizeof(*e);
 	/* Wake the reader only when enough has piled up: no wakeup per event.

@@ -142,7 +142,8 @@ static struct skbrec_bpf *open_load(const struct rec_opts *o, bool kprobe,
 	s->rodata->wake_bytes = (uint32_t)(o->ring_size / 8);
 	if (bpf_map__set_max_entries(s->maps.events, (uint32_t)o->ring_size) ||
 	    bpf_map__set_value_size(s->maps.scratch, vsize) ||
-	    bpf_map__set_max_entries(s->maps.scratch, (uint32_t)ncpu * SKBREC_NEST_MAX)) {
+	    bpf_map__set_max_entries(s->maps.scratch, (uint32_t)ncpu * SKBREC_NEST_MAX) ||
+	    bpf_map__set_max_entries(s->maps.skbcopy, (uint32_t)ncpu * SKBREC_NEST_MAX)) {
 		*err = errno;
 		skbrec_bpf__destroy(s);
 		return NULL;

@@ -6,16 +6,16 @@
 set -u
 ip link set lo up
 
-# case NAME CHECK SKBREC-ARGS...: record 2 s while pinging 127.0.0.1, then
+# case NAME CHECK SKBREC-ARGS...: record while pinging 127.0.0.1, then
 # CHECK (a shell snippet over c.json / c.err) decides.
 case_() {
 	local name=$1 check=$2
 	shift 2
 	rm -f c.skb c.json c.err
-	ping -q -c 150 -i 0.01 127.0.0.1 >/dev/null 2>&1 &
-	skbrec -v -q "$@" -d 2 -o c.skb 2>c.err
+	# --cmd starts the traffic once every probe is attached
+	skbrec -v -q "$@" -o c.skb 2>c.err \
+		--cmd "ping -q -c 100 -i 0.01 127.0.0.1 >/dev/null"
 	local st=$?
-	wait
 	skbcat -j c.skb >c.json 2>>c.err
 	if [ $st = 0 ] && eval "$check" >>c.err 2>&1; then
 		echo "PASS $name"
