@@ -54,7 +54,7 @@ list() {
 errors() {
 	st=0; skbrec -p tp:net:no_such_tp -o x.skb 2>e1 || st=$?
 	cat e1; test $st = 2
-	grep -q "tp:net:no_such_tp.*no such tracepoint.*skbrec -l" e1
+	grep -q "tp:net:no_such_tp.*no such tracepoint (try skbrec -l 'tp:net:\*')" e1
 	st=0; skbrec -p tp:sched:sched_switch -o x.skb 2>e2 || st=$?
 	cat e2; test $st = 2
 	grep -q "tp:sched:sched_switch.*no struct sk_buff \* argument" e2
@@ -90,7 +90,19 @@ glob() {
 	test "$n" -ge 3
 }
 
+unprivileged() {
+	command -v setpriv >/dev/null || { echo "no setpriv: not checked"; return 0; }
+	st=0
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		skbrec -o /tmp/skbrec-np-$$.skb 2>np.err || st=$?
+	cat np.err
+	test $st = 2
+	grep -qx "skbrec: needs root (or CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN) to load BPF programs" np.err
+	test ! -e /tmp/skbrec-np-$$.skb
+}
+
 test_expect_success '-l lists probes with their skb argument from BTF' 'run_case list'
+test_expect_success 'without privileges: one clear line, exit 2' 'run_case unprivileged'
 test_expect_success 'unknown probes and probes without an skb: clear errors' 'run_case errors'
 test_expect_success 'tp:net:* attaches every net tracepoint with an skb' 'run_case glob'
 

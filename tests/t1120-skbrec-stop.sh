@@ -114,6 +114,11 @@ tty() {
 	st=0; script -qec "skbrec -q -c 1" /dev/null >tty.out 2>&1 || st=$?
 	test $st = 2
 	grep -q "refusing to write binary data to a terminal" tty.out
+	# stderr on a terminal: a status line, gone with -q
+	script -qec "skbrec -d 2 -o st.skb" /dev/null >st.out 2>&1
+	grep -q "[0-9]* events/s, [0-9]* events, [0-9]* lost, [0-9]* [KMG]*i*B written" st.out
+	script -qec "skbrec -q -d 1 -o st.skb" /dev/null >q.out 2>&1
+	! grep -q "events/s" q.out
 }
 
 test_expect_success 'SIGINT and SIGTERM: exit 0, complete file, printed count' 'run_case on_signal'
@@ -124,6 +129,6 @@ test_expect_success '-o - into a pipe; a closed pipe ends quietly' 'run_case pip
 test_expect_success '-z writes a smaller file that reads back' 'run_case compress'
 test_expect_success '-C/-W rotate into complete files, keep the last N' 'run_case rotate'
 test_expect_success 'data reaches the file while recording' 'run_case live'
-test_expect_success 'binary output to a terminal is refused' 'run_case tty'
+test_expect_success 'terminal: binary output refused, status line unless -q' 'run_case tty'
 
 test_done

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -153,6 +155,22 @@ static void human(char *buf, size_t sz, uint64_t n)
 		snprintf(buf, sz, "%llu KiB", (unsigned long long)(n >> 10));
 	else
 		snprintf(buf, sz, "%llu B", (unsigned long long)n);
+}
+
+/* Tracing needs CAP_SYS_ADMIN, or CAP_BPF + CAP_PERFMON (5.8+).  Say so in
+ * one line instead of letting the first BPF call fail obscurely. */
+static bool may_trace(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d))
+		return true;   /* cannot tell: let the kernel decide */
+#define HAS(c) (d[(c) / 32].effective & (1u << ((c) % 32)))
+	return HAS(21 /* CAP_SYS_ADMIN */) ||
+	       (HAS(39 /* CAP_BPF */) && HAS(38 /* CAP_PERFMON */));
+#undef HAS
 }
 
 static pid_t run_cmd(const char *cmd)
@@ -311,6 +329,9 @@ int main(int argc, char **argv)
 		skb_die(2, "refusing to write binary data to a terminal "
 			   "(pipe into skbcat, or use -o FILE)");
 
+	if (!may_trace())
+		skb_die(2, "needs root (or CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN) "
+			   "to load BPF programs");
 	if (kbtf_load(&k, true))
 		return 2;
 

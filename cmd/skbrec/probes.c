@@ -327,8 +327,10 @@ static int resolve_tp(struct ctx *c, const char *spec, const char *target,
 		found++;
 	}
 	if (!found && !*noskb) {
-		skb_warn("probe '%s': no such tracepoint (try skbrec -l '%s')", spec,
-			 glob ? "tp:*" : "tp:*");
+		int sl = (int)strcspn(target, ":");
+
+		skb_warn("probe '%s': no such tracepoint (try skbrec -l 'tp:%.*s:*')",
+			 spec, sl, target);
 		return -1;
 	}
 	return found;

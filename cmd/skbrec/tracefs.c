@@ -154,7 +154,8 @@ int tracefs_events(char ***names, size_t *n)
 		ok = scan(roots[i], &ns);
 	if (ok && from_child(&ns)) {
 		skb_warn("cannot list tracepoints: tracefs is not mounted on "
-			 "/sys/kernel/tracing and cannot be mounted (%s)", strerror(errno));
+			 "/sys/kernel/tracing and could not be mounted%s",
+			 geteuid() ? " (needs root)" : "");
 		for (size_t i = 0; i < ns.n; i++)
 			free(ns.v[i]);
 		free(ns.v);
