@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# tests/vm/run.sh [--prepare|--kernel-release|--help] CMD [ARG...]
+# tests/vm/run.sh [--prepare|--kernel-release|--vmlinux|--help] CMD [ARG...]
 #
 # Runs CMD as root inside a throw-away VM booted on a pinned Debian 6.1
 # kernel, so that code paths this host's kernel lacks (kprobes, kretprobes,
@@ -30,6 +30,7 @@
 #                     the cache; exit 0 when a VM can run, else 77 + reason.
 #                     Quiet when everything is already there.
 #   --kernel-release  print the guest's `uname -r` (after --prepare's work)
+#   --vmlinux         print the path of the guest kernel's vmlinux (with BTF)
 #
 # Environment:
 #   SKBT_VM_CACHE    cache folder (default /var/cache/skbtools-vm when
@@ -250,8 +251,12 @@ case ${1:-} in
 	prepare
 	echo "$KABI"
 	exit 0 ;;
+--vmlinux)
+	prepare
+	echo "$KROOT/vmlinux"
+	exit 0 ;;
 --* | '')
-	echo "usage: $0 [--prepare|--kernel-release|--help] CMD [ARG...]" >&2
+	echo "usage: $0 [--prepare|--kernel-release|--vmlinux|--help] CMD [ARG...]" >&2
 	exit 2 ;;
 esac
 
