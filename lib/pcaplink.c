@@ -45,9 +45,30 @@
 #define PACKET_OTHERHOST  3
 #define PACKET_OUTGOING   4
 
+/*
+ * For probes recorded without a TX/RX flag: the kernel's naming habits.
+ * Transmit path: *xmit* (dev_queue_xmit, net_dev_start_xmit), *_output
+ * (ip_output, ip6_output), net_dev_queue.  Receive path: *receive*
+ * (netif_receive_skb, napi_gro_receive_entry), *_rcv* (ip_rcv, tcp_v4_rcv),
+ * netif_rx*.  Anything else (kfree_skb, consume_skb, ip_forward...) can see
+ * both ways.
+ */
+static uint8_t probe_dir_by_name(const char *spec)
+{
+	const char *body = spec ? strrchr(spec, ':') : NULL;
+	body = body ? body + 1 : spec ? spec : "";
+	if (strstr(body, "xmit") || strstr(body, "_output") || strstr(body, "net_dev_queue"))
+		return SKB_PROBE_F_TX;
+	if (strstr(body, "receive") || strstr(body, "_rcv") || strstr(body, "netif_rx"))
+		return SKB_PROBE_F_RX;
+	return 0;
+}
+
 int pcaplink_direction(const struct skb_event *ev)
 {
 	uint8_t pf = ev->probe ? ev->probe->flags & (SKB_PROBE_F_TX | SKB_PROBE_F_RX) : 0;
+	if (!pf && ev->probe)
+		pf = probe_dir_by_name(ev->probe->spec);
 	if (pf == SKB_PROBE_F_TX)
 		return PCAPLINK_DIR_OUT;
 	if (pf == SKB_PROBE_F_RX)

@@ -51,8 +51,9 @@ struct pcaplink_frame {
 #define PCAPLINK_DIR_OUT      2
 
 /*
- * Which way ev's packet goes: from its probe's SKB_PROBE_F_TX/RX flag, else
- * from pkt_type (PACKET_OUTGOING is out; broadcast, multicast, other-host
+ * Which way ev's packet goes: from its probe's SKB_PROBE_F_TX/RX flag (or,
+ * for a probe without either, from its name: xmit/_output are transmit,
+ * receive/_rcv/netif_rx receive), else from pkt_type (PACKET_OUTGOING is out; broadcast, multicast, other-host
  * are set on receive only; PACKET_HOST is also what a locally sent skb
  * carries, so alone it says nothing).
  */
