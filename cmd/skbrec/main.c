@@ -458,7 +458,9 @@ int main(int argc, char **argv)
 		/* the kernel wakes us only when a lot is waiting */
 		ring_buffer__consume(rb);
 		now = now_ns(CLOCK_MONOTONIC);
-		if (now - last_lost >= 100000000ull) {
+		/* one lookup per probe: every 100 ms, or every second when
+		 * a glob attached hundreds of probes */
+		if (now - last_lost >= (ps.n <= 256 ? 100000000ull : 1000000000ull)) {
 			lost_total = poll_lost(&st, recbpf_lost_fd(b), ncpu, lostvals);
 			last_lost = now;
 		}
