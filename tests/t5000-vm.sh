@@ -129,7 +129,7 @@ if [ -x "$BIN/bpfattach" ] && need_bpf && make_netns ha hb; then
 				matrix_note "$(uname -r)" host $m yes
 				ok=yes
 			else
-				matrix_note "$(uname -r)" host $m "no: $(sed "s/^bpfattach: //" $p.err | head -n1)"
+				matrix_note "$(uname -r)" host $m "no: $(sed "s/^bpfattach: //; s/^$p: //" $p.err | head -n1)"
 				ok=no
 			fi
 			case $m in
