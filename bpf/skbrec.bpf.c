@@ -141,8 +141,9 @@ static __always_inline __u64 track_id(unsigned char *head, __u64 now)
 
 	if (v)
 		return *v;
-	bpf_map_update_elem(&track, &key, &now, BPF_NOEXIST);
-	v = bpf_map_lookup_elem(&track, &key);   /* a racing CPU may have won */
+	if (!bpf_map_update_elem(&track, &key, &now, BPF_NOEXIST))
+		return now;
+	v = bpf_map_lookup_elem(&track, &key);   /* a racing CPU won */
 	return v ? *v : now;
 }
 

@@ -312,6 +312,10 @@ static int resolve_tp(struct ctx *c, const char *spec, const char *target,
 			continue;
 		}
 		tp_args(c, e, &a);
+		if (a.skb >= SKBREC_ARGS_MAX)
+			a.skb = -1;   /* beyond what a BPF context holds */
+		if (a.reason >= SKBREC_ARGS_MAX)
+			a.reason = -1;
 		if (a.skb < 0) {
 			if (!glob) {
 				skb_warn("probe '%s': no struct sk_buff * argument "
@@ -354,6 +358,10 @@ static int resolve_func(struct ctx *c, const char *spec, const char *target,
 			continue;   /* duplicate names: first one */
 		e = find(&c->funcs, e->name);
 		func_args(c, e, &a);
+		if (a.skb >= SKBREC_ARGS_MAX)
+			a.skb = -1;   /* beyond what a BPF context holds */
+		if (a.reason >= SKBREC_ARGS_MAX)
+			a.reason = -1;
 		if (a.skb < 0) {
 			if (!glob) {
 				skb_warn("probe '%s': %s has no struct sk_buff * argument",

@@ -35,7 +35,7 @@ case_ fexit '[ $(echoes kr:ip_rcv_core) -ge 50 ] && grep -q "attached with fexit
 	-p kr:ip_rcv_core
 case_ kprobe '[ $(echoes k:ip_rcv) -ge 50 ] && grep -q "attached with kprobe" c.err' \
 	--no-fentry -p k:ip_rcv
-case_ kretprobe '[ $(echoes kr:ip_rcv_core) -ge 1 ] && grep -q "attached with kretprobe" c.err' \
+case_ kretprobe '[ $(echoes kr:ip_rcv_core) -ge 50 ] && grep -q "attached with kretprobe" c.err' \
 	--no-fentry -p kr:ip_rcv_core
 case_ glob '[ $(echoes k:ip_rcv) -ge 50 ] && [ $(echoes k:ip_rcv_core) -ge 50 ]' \
 	-p 'k:ip_rcv*'
