@@ -85,4 +85,14 @@ test_expect_success 'refuses to write binary data to a terminal' '
 	! grep -q "ARP" out.txt
 '
 
+test_expect_success 'a failing output (disk full) is an error: message, exit 2' '
+	test -w /dev/full || { echo "no /dev/full: nothing to check"; exit 0; }
+	make_fixtures &&
+	for f in "" --pcapng; do
+		{ skb2pcap $f mix.skb >/dev/full 2>err; echo $? >rc; } &&
+		echo 2 >want && test_cmp want rc &&
+		grep -q "^skb2pcap: write error: No space left on device$" err || return 1
+	done
+'
+
 test_done
