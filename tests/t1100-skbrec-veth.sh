@@ -21,7 +21,7 @@ traffic_vs_tcpdump() {
 	tout=$!
 	wait_for td-in.err "listening on"
 	wait_for td-out.err "listening on"
-	skbrec -v -q -s 4096 -o run.skb 2>rec.err &
+	skbrec -v -q -s 4096 ${REC_ARGS:-} -o run.skb 2>rec.err &
 	rec=$!
 	wait_for rec.err "net_dev_start_xmit: attached"
 	# ARP (empty neighbour table), ICMP, ICMPv6 (with NDP)
@@ -84,6 +84,8 @@ both_sides() {
 }
 
 test_expect_success 'events on the veth are exactly what tcpdump saw' 'run_case traffic_vs_tcpdump'
+test_expect_success 'the same through raw_tp (--no-tp-btf)' '
+	REC_ARGS=--no-tp-btf run_case traffic_vs_tcpdump && grep -q "attached with raw_tp" rec.err'
 test_expect_success 'both sides of the veth: ifindex and netns of each namespace' 'run_case both_sides'
 
 test_done

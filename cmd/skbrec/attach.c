@@ -37,7 +37,7 @@
 struct rec_bpf {
 	struct skbrec_bpf *skel;
 	bool kprobe_ok, multi_ok;
-	bool no_trampoline;
+	bool no_trampoline, no_tp_btf;
 	int kprobe_err, multi_err;      /* why the templates did not load */
 	int *fds;                       /* instance programs and raw links */
 	size_t nfds, capfds;
@@ -195,6 +195,7 @@ struct rec_bpf *recbpf_open(const struct rec_opts *o)
 	b->kprobe_ok = kprobe;
 	b->multi_ok = multi;
 	b->no_trampoline = o->no_trampoline;
+	b->no_tp_btf = o->no_tp_btf;
 	if (!b->multi_err && o->need_multi && !multi)
 		b->multi_err = b->kprobe_err;
 	return b;
@@ -315,7 +316,7 @@ static int attach_tp(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
 	uint64_t cfg = cfg_of(p);
 	int obj = obj_fd_of(b, k, p->src), e1, e2;
 
-	e1 = obj < 0 ? -ENOENT :
+	e1 = b->no_tp_btf ? -ECANCELED : obj < 0 ? -ENOENT :
 	     attach_instance(b, BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, obj,
 			     p->btf_id, cfg, NULL);
 	if (!e1) {
@@ -325,7 +326,7 @@ static int attach_tp(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
 	e2 = attach_instance(b, BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, 0, cfg, p->event);
 	if (!e2) {
 		p->how = HOW_RAW_TP;
-		if (skb_verbose)
+		if (skb_verbose && e1 != -ECANCELED)
 			skb_warn("%s: tp_btf failed (%s), using raw_tp", p->spec, errstr(e1));
 		return 0;
 	}

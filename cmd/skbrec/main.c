@@ -66,6 +66,7 @@ static void usage(FILE *f)
 "  -z, --compress       compress (zlib blocks)\n"
 "      --stack          record the kernel stack of every event\n"
 "      --no-fentry      attach functions with kprobes even where fentry works\n"
+"      --no-tp-btf      attach tracepoints with raw_tp even where tp_btf works\n"
 "  -q, --quiet          no status line\n"
 "  -v, --verbose        more messages (-vv: libbpf and verifier logs)\n"
 "  -h, --help           this help\n"
@@ -210,7 +211,7 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-enum { OPT_CMD = 256, OPT_STACK, OPT_NO_FENTRY };
+enum { OPT_CMD = 256, OPT_STACK, OPT_NO_FENTRY, OPT_NO_TP_BTF };
 
 int main(int argc, char **argv)
 {
@@ -228,6 +229,7 @@ int main(int argc, char **argv)
 		{ "compress", no_argument, NULL, 'z' },
 		{ "stack", no_argument, NULL, OPT_STACK },
 		{ "no-fentry", no_argument, NULL, OPT_NO_FENTRY },
+		{ "no-tp-btf", no_argument, NULL, OPT_NO_TP_BTF },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -239,7 +241,8 @@ int main(int argc, char **argv)
 	const char *path = NULL, *cmd = NULL;
 	uint64_t snaplen = DEFAULT_SNAPLEN, count = 0, duration = 0,
 		 ring = DEFAULT_RING, rotate = 0, keep = 0, v;
-	bool list = false, quiet = false, stack_all = false, no_fentry = false;
+	bool list = false, quiet = false, stack_all = false, no_fentry = false,
+	     no_tp_btf = false;
 	int flags = 0, c, rc = 2;
 
 	skb_cli_init(argv[0]);
@@ -284,6 +287,7 @@ int main(int argc, char **argv)
 		case 'z': flags |= SKBW_COMPRESS; break;
 		case OPT_STACK: stack_all = true; break;
 		case OPT_NO_FENTRY: no_fentry = true; break;
+		case OPT_NO_TP_BTF: no_tp_btf = true; break;
 		case 'q': quiet = true; break;
 		case 'v': skb_verbose++; break;
 		case 'h': usage(stdout); return 0;
@@ -363,6 +367,7 @@ int main(int argc, char **argv)
 		.need_kprobe = need_kprobe,
 		.need_multi = need_multi,
 		.no_trampoline = no_fentry,
+		.no_tp_btf = no_tp_btf,
 	};
 	struct rec_bpf *b = NULL;
 	struct output *out = NULL;

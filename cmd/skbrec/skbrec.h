@@ -103,6 +103,7 @@ struct rec_opts {
 	bool need_kprobe;       /* load the kprobe templates */
 	bool need_multi;        /* and the kprobe-multi ones (function globs) */
 	bool no_trampoline;     /* --no-fentry: functions through kprobes only */
+	bool no_tp_btf;         /* --no-tp-btf: tracepoints through raw_tp only */
 };
 
 struct rec_bpf *recbpf_open(const struct rec_opts *o);
