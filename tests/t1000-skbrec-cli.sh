@@ -101,7 +101,22 @@ unprivileged() {
 	test ! -e /tmp/skbrec-np-$$.skb
 }
 
+no_btf() {
+	command -v unshare >/dev/null || { echo "no unshare: not checked"; return 0; }
+	# hide the kernel's BTF in a private mount namespace
+	st=0
+	unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && exec skbrec -o x.skb' 2>nb.err || st=$?
+	cat nb.err
+	test $st = 2
+	test "$(wc -l <nb.err)" = 1
+	grep -q "^skbrec: kernel BTF not available (/sys/kernel/btf/vmlinux: .*CONFIG_DEBUG_INFO_BTF=y" nb.err
+	st=0
+	unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && exec skbrec -l' 2>nb.err || st=$?
+	test $st = 2 && grep -q "kernel BTF not available" nb.err
+}
+
 test_expect_success '-l lists probes with their skb argument from BTF' 'run_case list'
+test_expect_success 'no kernel BTF: one clear line, exit 2' 'run_case no_btf'
 test_expect_success 'without privileges: one clear line, exit 2' 'run_case unprivileged'
 test_expect_success 'unknown probes and probes without an skb: clear errors' 'run_case errors'
 test_expect_success 'tp:net:* attaches every net tracepoint with an skb' 'run_case glob'

@@ -57,6 +57,10 @@ drops() {
 	    if ev.get("netns") == na and ev.get("ifname") is None and ev["drop"]["name"] == "NETFILTER_DROP":
 	        # dropped in A's OUTPUT hook: no device, netns of the socket
 	        assert ev["ifindex"] in (0, None), ev
+	        # no MAC header yet: the bytes start at the IPv4 header
+	        pkt = bytes.fromhex(ev["data"])
+	        assert ev["packet"]["layer"] == "l3" and pkt[0] >> 4 == 4, ev
+	        assert ev["l3_off"] == 0 and ev["orig_len"] == ev["len"], ev
 	        out += 1
 	        continue
 	    if ev.get("netns") != nb:
