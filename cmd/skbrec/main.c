@@ -381,6 +381,16 @@ int main(int argc, char **argv)
 
 	if (ncpu <= 0)
 		ncpu = 1;
+	/* From here on a signal stops the recording cleanly (also while
+	 * attaching: the file then holds whatever came, and its END). */
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	b = recbpf_open(&ro);
 	if (!b)
 		goto out;
@@ -426,15 +436,6 @@ int main(int argc, char **argv)
 		skb_warn("ring buffer: %s", strerror(errno));
 		goto out;
 	}
-
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 
 	if (skb_verbose)
 		for (size_t i = 0; i < ps.n; i++)
