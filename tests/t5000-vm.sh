@@ -53,38 +53,6 @@ t5_case "vm: CMD runs as root on $KREL, output and status come back" '
 	test "$(cat file)" = made
 '
 
-t5_case "vm: $KREL has BTF, kprobe events, kprobe and tracing programs" '
-	cat >guest <<-\EOT
-	set -ex
-	test -s /sys/kernel/btf/vmlinux
-	ev=/sys/kernel/tracing/kprobe_events
-	echo "p:skbt_ip_rcv ip_rcv" >>$ev
-	echo "r:skbt_ip_rcv_ret ip_rcv" >>$ev
-	cat $ev
-	echo "-:skbt_ip_rcv" >>$ev
-	echo "-:skbt_ip_rcv_ret" >>$ev
-	bpftool feature probe kernel >features
-	grep -x "eBPF program_type kprobe is available" features
-	grep -x "eBPF program_type tracing is available" features
-	EOT
-	run_in_vm bash guest >out 2>&1 || { cat out; false; }
-	cat out
-	grep "^p:kprobes/skbt_ip_rcv ip_rcv" out
-	grep "^r[0-9]*:kprobes/skbt_ip_rcv_ret ip_rcv" out
-'
-
-t5_case "vm: $KREL: ping between two namespaces over veth" '
-	cat >guest <<-\EOT
-	set -e
-	. "$TOP/tests/vm/guest.sh"
-	vm_veth_pair
-	ip netns exec skbt-a ping -c 3 -i 0.2 -W 5 10.199.0.2
-	EOT
-	run_in_vm bash guest >out 2>&1 || { cat out; false; }
-	cat out
-	grep "3 packets transmitted, 3 received, 0% packet loss" out
-'
-
 # The probe programs of tests/vm/probe.bpf.c, one per attach mechanism,
 # and their loader; built on the host, run on both kernels.
 PROBES="fentry_ip_rcv fexit_ip_rcv kprobe_ip_rcv kretprobe_ip_rcv"
@@ -147,33 +115,68 @@ else
 	test_skip "host $(uname -r): attach mechanisms" "${SKIP_REASON:-probe programs not built}"
 fi
 
+# One boot for the rest (boots cost seconds under TCG): the kernel's
+# features, a ping over veth between two namespaces, and the six probe
+# programs at once on that ping.  Each step leaves files for the cases.
+VM=$TRASH/vm
+mkdir -p "$VM"
+cat >"$VM/guest" <<\EOT
+. "$TOP/tests/vm/guest.sh"
+test -s /sys/kernel/btf/vmlinux && echo yes >btf
+ev=/sys/kernel/tracing/kprobe_events
+{ echo "p:skbt_ip_rcv ip_rcv" >>$ev && echo "r:skbt_ip_rcv_ret ip_rcv" >>$ev &&
+	cat $ev && echo "-:skbt_ip_rcv" >>$ev && echo "-:skbt_ip_rcv_ret" >>$ev; } >kprobe_events 2>&1
+bpftool feature probe kernel >features 2>&1
+vm_veth_pair
+ip netns exec skbt-a ping -c 3 -i 0.2 -W 5 10.199.0.2 >ping.out 2>&1
+if [ -x "$SKBT_BIN/bpfattach" ]; then
+	"$SKBT_BIN/bpfattach" "$SKBT_BIN/probe.bpf.o" "$(echo $SKBT_PROBES | tr " " ,)" \
+		ip netns exec skbt-a ping -q -c 3 -i 0.2 -W 5 10.199.0.2 >attach.out 2>attach.err
+	echo $? >attach.rc
+fi
+EOT
+rc=0
+(cd "$VM" && SKBT_VM_ENV="SKBT_BIN SKBT_PROBES" SKBT_BIN=$BIN SKBT_PROBES=$PROBES \
+	run_in_vm bash guest) >"$TRASH/vm.out" 2>&1 || rc=$?
+echo "# VM run: status $rc"
+export VM
+
+t5_case "vm: $KREL has BTF, kprobe events, kprobe and tracing programs" '
+	cd "$VM"
+	cat "$TRASH/vm.out" kprobe_events
+	test "$(cat btf)" = yes
+	grep "^p:kprobes/skbt_ip_rcv ip_rcv" kprobe_events
+	grep "^r[0-9]*:kprobes/skbt_ip_rcv_ret ip_rcv" kprobe_events
+	grep -x "eBPF program_type kprobe is available" features
+	grep -x "eBPF program_type tracing is available" features
+'
+
+t5_case "vm: $KREL: ping between two namespaces over veth" '
+	cd "$VM"
+	cat ping.out
+	grep "3 packets transmitted, 3 received, 0% packet loss" ping.out
+'
+
 # The 6.1 kernel: all six at once; the four on ip_rcv must count the same
 # calls, the two on the tracepoint the same hits.
 if [ -x "$BIN/bpfattach" ]; then
 	t5_case "vm: $KREL: fentry, fexit, kprobe, kretprobe, tp_btf, raw_tp all attach and count the same" '
-		cat >guest <<-\EOT
-		set -e
-		. "$TOP/tests/vm/guest.sh"
-		vm_veth_pair
-		"$SKBT_BIN/bpfattach" "$SKBT_BIN/probe.bpf.o" "$(echo $SKBT_PROBES | tr " " ,)" \
-			ip netns exec skbt-a ping -q -c 3 -i 0.2 -W 5 10.199.0.2
-		EOT
-		rc=0
-		SKBT_VM_ENV="SKBT_BIN SKBT_PROBES" SKBT_BIN=$BIN SKBT_PROBES=$PROBES \
-			run_in_vm bash guest >out 2>err || rc=$?
-		cat out err
+		cd "$VM"
+		cat attach.out attach.err
+		rc=$(cat attach.rc)
 		for p in $PROBES; do
 			m=$(mech $p)
-			n=$(awk -v k=${m}_hits "\$1 == k { print \$2 }" out)
+			n=$(awk -v k=${m}_hits "\$1 == k { print \$2 }" attach.out)
 			if [ $rc = 0 ] && [ "${n:-0}" -ge 6 ]; then
 				matrix_note "$KREL" "qemu TCG VM" $m yes
 			else
-				matrix_note "$KREL" "qemu TCG VM" $m "no: $(sed "s/^bpfattach: //" err | head -n1)"
+				matrix_note "$KREL" "qemu TCG VM" $m \
+					"no: $(sed "s/^bpfattach: //; s/^$p: //" attach.err | head -n1)"
 			fi
 		done
 		test $rc = 0
 		# three echo requests into skbt-b, three replies into skbt-a
-		count() { awk -v k=$1_hits "\$1 == k { print \$2 }" out; }
+		count() { awk -v k=$1_hits "\$1 == k { print \$2 }" attach.out; }
 		test "$(count fentry)" -ge 6
 		for m in fexit kprobe kretprobe; do test "$(count $m)" = "$(count fentry)"; done
 		test "$(count tp_btf)" -ge 6
