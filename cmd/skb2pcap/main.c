@@ -87,9 +87,16 @@ struct conv {
 	struct out out;
 	struct ng_sink ng;
 
-	const struct skb_info *info;      /* section the caches below belong to */
-	uint8_t match[PROBE_IDS];         /* 0 unknown, 1 keep, 2 drop */
-	int32_t lost_idx[PROBE_IDS];      /* probe id -> lost entry + 1, 0 unknown */
+	/*
+	 * Caches by probe id, valid for one section: an entry counts only when
+	 * its generation is the current one, so a new section costs nothing.
+	 */
+	const struct skb_info *info;
+	uint32_t gen;
+	uint32_t match_gen[PROBE_IDS];
+	bool match[PROBE_IDS];            /* -p keeps this probe */
+	uint32_t lost_gen[PROBE_IDS];
+	uint32_t lost_idx[PROBE_IDS];     /* index into lost[] */
 
 	struct lost_ent *lost;
 	size_t nlost;
@@ -102,8 +109,7 @@ static struct conv C;
 static void new_section(struct conv *c, const struct skb_info *info)
 {
 	c->info = info;
-	memset(c->match, 0, sizeof(c->match));
-	memset(c->lost_idx, 0, sizeof(c->lost_idx));
+	c->gen++;
 	if (c->pcapng)
 		ng_sink_section(&c->ng);
 }
@@ -114,16 +120,17 @@ static bool keep_probe(struct conv *c, const struct skb_probe *p)
 		return true;
 	if (!p)
 		return false;
-	uint8_t *m = &c->match[p->id];
-	if (!*m)
-		*m = skb_probe_match(c->pattern, p) ? 1 : 2;
-	return *m == 1;
+	if (c->match_gen[p->id] != c->gen) {
+		c->match_gen[p->id] = c->gen;
+		c->match[p->id] = skb_probe_match(c->pattern, p);
+	}
+	return c->match[p->id];
 }
 
 static struct lost_ent *lost_entry(struct conv *c, const struct skb_probe *p)
 {
-	if (p && c->lost_idx[p->id])
-		return &c->lost[c->lost_idx[p->id] - 1];
+	if (p && c->lost_gen[p->id] == c->gen)
+		return &c->lost[c->lost_idx[p->id]];
 	const char *spec = p && p->spec ? p->spec : "";
 	size_t i;
 	for (i = 0; i < c->nlost; i++)
@@ -138,8 +145,10 @@ static struct lost_ent *lost_entry(struct conv *c, const struct skb_probe *p)
 		l[i].spec = (char *)spec;
 		c->nlost++;
 	}
-	if (p)
-		c->lost_idx[p->id] = (int32_t)i + 1;
+	if (p) {
+		c->lost_gen[p->id] = c->gen;
+		c->lost_idx[p->id] = (uint32_t)i;
+	}
 	return &c->lost[i];
 }
 
