@@ -35,7 +35,12 @@ test_expect_success() {
 	_n=$((_n + 1))
 	dir="$TRASH/case$_n"
 	mkdir -p "$dir"
-	if (cd "$dir" && set -e && eval "$body") >"$dir.log" 2>&1; then
+	# A plain command, not inside `if` or `||`: there bash ignores set -e
+	# in the body, and a case would fail only when its last command does.
+	local rc
+	(cd "$dir" || exit 1; set -e; eval "$body") >"$dir.log" 2>&1
+	rc=$?
+	if [ "$rc" = 0 ]; then
 		_pass=$((_pass + 1))
 		echo "ok $_n - $name"
 	else
