@@ -207,6 +207,28 @@ static bool has_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/*
+ * Which way packets seen at a probe go, for readers (pcapng direction, SLL2
+ * packet type): transmit functions and tracepoints carry "xmit" in their
+ * name (net_dev_start_xmit, net_dev_queue's dev_queue_xmit, veth_xmit);
+ * the receive path says "receive", "netif_rx", "gro_receive" or ends in
+ * "_rcv" (ip_rcv, ipv6_rcv).  Anything else has no direction.
+ */
+static uint8_t probe_direction(const char *name)
+{
+	const char *base = strrchr(name, ':');
+	size_t n;
+
+	base = base ? base + 1 : name;
+	n = strlen(base);
+	if (strstr(base, "xmit") || !strcmp(base, "net_dev_queue"))
+		return SKB_PROBE_F_TX;
+	if (strstr(base, "receive") || strstr(base, "netif_rx") ||
+	    (n > 4 && !strcmp(base + n - 4, "_rcv")))
+		return SKB_PROBE_F_RX;
+	return 0;
+}
+
 static int add_probe(struct rec_probes *ps, int kind, const char *name,
 		     const char *event, const struct kbtf_src *src, uint32_t btf_id,
 		     const struct kbtf_args *a, bool stack, int group)
@@ -249,6 +271,7 @@ static int add_probe(struct rec_probes *ps, int kind, const char *name,
 	}
 	p->p.id = (uint16_t)ps->n;
 	p->p.kind = (uint8_t)kind;
+	p->p.flags = probe_direction(name);
 	p->p.spec = p->spec;
 	p->src = src;
 	p->btf_id = btf_id;
