@@ -119,4 +119,13 @@ test_expect_success 'no packet at all: still one interface block, libpcap opens 
 	tcpdump -r empty.pcapng >out 2>/dev/null && test ! -s out
 '
 
+test_expect_success 'Wireshark dissects every frame cleanly (no expert errors or warnings)' '
+	make_fixtures &&
+	for f in "--pcapng" "--pcapng -l ether" "" "-l ether"; do
+		skb2pcap $f gen.skb 2>/dev/null | tshark -q -r - -z expert >exp 2>/dev/null &&
+		grep -q "^Comments\|^Chats" exp &&
+		! grep -q "^Errors\|^Warns" exp || { echo "$f"; cat exp; return 1; }
+	done
+'
+
 test_done

@@ -70,10 +70,11 @@ static size_t ether(uint8_t *p, const uint8_t dst[6], const uint8_t src[6], uint
 	return 14;
 }
 
-/* IPv6 + ICMPv6 echo request. */
+/* IPv6 + ICMPv6 echo request, with its checksum (pseudo header first). */
 static size_t ipv6_echo(uint8_t *p)
 {
 	static const uint8_t src[16] = { 0xfd, [15] = 1 }, dst[16] = { 0xfd, [15] = 2 };
+	uint8_t ph[40 + 12];
 	memset(p, 0, 48);
 	p[0] = 0x60;
 	p[5] = 8 + 4;
@@ -85,6 +86,15 @@ static size_t ipv6_echo(uint8_t *p)
 	p[45] = 7;   /* id 7 */
 	p[47] = 1;   /* seq 1 */
 	memcpy(p + 48, "ping", 4);
+	memset(ph, 0, sizeof(ph));
+	memcpy(ph, src, 16);
+	memcpy(ph + 16, dst, 16);
+	ph[35] = 12;         /* upper-layer length */
+	ph[39] = 58;         /* next header */
+	memcpy(ph + 40, p + 40, 12);
+	uint16_t c = csum(ph, sizeof(ph));
+	p[42] = (uint8_t)(c >> 8);
+	p[43] = (uint8_t)c;
 	return 52;
 }
 
@@ -205,7 +215,7 @@ int main(int argc, char **argv)
 		.iface = &veth1, .ctx = &ctx, .netns = ns_b, .flags = SKB_EV_L3,
 		.pkt_type = 0, .l3_off = 0, .l4_off = 20, .protocol = 0x0800, .users = 1,
 	};
-	n = ipv4(buf, b, a, 17, 53, 33333, "answer");
+	n = ipv4(buf, b, a, 17, 5202, 40002, "answer");
 	put(w, &e7, buf, n);
 
 	int err = skbw_close(w);
