@@ -79,12 +79,16 @@ test_expect_success 'events without bytes and lost events are counted on stderr'
 	test_cmp /dev/null err
 '
 
-test_expect_success '-p keeps one probe (skbgrep -p rules: word, glob, type)' '
+test_expect_success '-p keeps one probe (skbgrep -p rules: word, glob, type; repeated: either)' '
 	make_fixtures &&
 	skb2pcap -p xmit mix.skb | tcpdump_text -nr - >out &&
 	test "$(wc -l <out)" = 2 && ! grep -v " Out " out &&
 	skb2pcap -p "tp:net:*receive*" mix.skb | tcpdump -nr - >out 2>/dev/null &&
 	test "$(wc -l <out)" = 3 &&
+	skb2pcap -p xmit -p "*receive*" mix.skb | tcpdump -nr - >out 2>/dev/null &&
+	test "$(wc -l <out)" = 5 &&
+	{ skb2pcap -p "" mix.skb >/dev/null 2>err; echo $? >rc; } &&
+	echo 2 >want && test_cmp want rc && grep -q "empty pattern" err &&
 	{ skb2pcap -p "k:net_dev_start_xmit" mix.skb >k.pcap; echo $? >rc; } &&
 	echo 1 >want && test_cmp want rc &&
 	tcpdump -nr k.pcap >out 2>/dev/null && test ! -s out

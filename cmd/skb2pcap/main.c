@@ -34,7 +34,8 @@ static const char usage_text[] =
 	"  -o, --output=FILE      write to FILE instead of standard output\n"
 	"  -p, --probe=PATTERN    keep only events of probes matching PATTERN\n"
 	"                         (same rules as skbgrep -p: a word matches as a\n"
-	"                         substring, * ? [ make a glob, tp: k: kr: a type)\n"
+	"                         substring, * ? [ make a glob, tp: k: kr: a type;\n"
+	"                         a repeated -p keeps the events of either)\n"
 	"      --pcapng           write pcapng with per-packet metadata (interface,\n"
 	"                         direction, tracking id, comment key=value pairs)\n"
 	"  -l, --linktype=TYPE    sll2 (default): Linux cooked v2, keeps ifindex,\n"
@@ -79,7 +80,8 @@ struct lost_ent {
 };
 
 struct conv {
-	const char *pattern;
+	const char **pattern;   /* -p, any of them; NULL: every probe */
+	size_t npattern;
 	uint32_t linktype;
 	bool pcapng;
 	bool packet_buffered;   /* -U */
@@ -122,7 +124,10 @@ static bool keep_probe(struct conv *c, const struct skb_probe *p)
 		return false;
 	if (c->match_gen[p->id] != c->gen) {
 		c->match_gen[p->id] = c->gen;
-		c->match[p->id] = skb_probe_match(c->pattern, p);
+		bool m = false;
+		for (size_t i = 0; i < c->npattern && !m; i++)
+			m = skb_probe_match(c->pattern[i], p);
+		c->match[p->id] = m;
 	}
 	return c->match[p->id];
 }
@@ -315,9 +320,16 @@ int main(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case 'p':
-			c->pattern = optarg;
+		case 'p': {
+			if (!*optarg)
+				skb_die(2, "-p: empty pattern");
+			const char **pp = realloc(c->pattern, (c->npattern + 1) * sizeof(*pp));
+			if (!pp)
+				skb_die(2, "out of memory");
+			pp[c->npattern++] = optarg;
+			c->pattern = pp;
 			break;
+		}
 		case OPT_PCAPNG:
 			c->pcapng = true;
 			break;
@@ -373,5 +385,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < c->nlost; i++)
 		free(c->lost[i].spec);
 	free(c->lost);
+	free(c->pattern);
 	return status;
 }
