@@ -77,11 +77,26 @@ tcpdump_reads_both() {
 	test "$(grep -c "In  IP 10.77.0.1 > 10.77.0.2: ICMP echo request" i.txt)" = 3
 }
 
+skbgrep_pipeline() {
+	cd "$W"
+	# the issue's pipeline: skbgrep -p xmit run.skb | skb2pcap | tcpdump -nnr -
+	skbgrep -p xmit -f icmp --netns $NETNS_A run.skb | skb2pcap | tcpdump -nnr - >p.txt 2>/dev/null
+	cat p.txt
+	test "$(grep -c "Out IP 10.77.0.1 > 10.77.0.2: ICMP echo request" p.txt)" = 3
+	test "$(wc -l <p.txt)" = 3
+}
+
 test_expect_success 'record pings across a veth pair (and tcpdump them)' 'run_case record_pings'
 test_expect_success 'pcapng: interface, netns, direction, one packet id across the veth' \
 	'run_case pcapng_metadata'
 test_expect_success 'the packets tcpdump captured, byte for byte' 'run_case same_bytes_as_tcpdump'
 test_expect_success 'tcpdump filters inbound/outbound/ifindex on pcap and pcapng pipes' \
 	'run_case tcpdump_reads_both'
+
+if need_cmd skbgrep; then
+	test_expect_success 'skbgrep -p xmit run.skb | skb2pcap | tcpdump -nnr -' 'run_case skbgrep_pipeline'
+else
+	test_skip 'skbgrep | skb2pcap | tcpdump' "$SKIP_REASON"
+fi
 
 test_done
