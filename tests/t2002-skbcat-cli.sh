@@ -70,7 +70,7 @@ test_expect_success 'damage inside a record (an impossible length): exit 2 at it
 	set +e; skbcat bad.skb >out 2>err; rc=$?; set -e
 	cat err &&
 	test "$rc" = 2 && grep -q "^skbcat: bad.skb: offset $off: " err &&
-	skbcat cut.skb 2>/dev/null >want; test_cmp want out
+	{ skbcat cut.skb 2>/dev/null >want || :; } && test_cmp want out
 '
 
 test_expect_success 'closed pipe: skbcat big.skb | head -1 is quiet, status 0' '
