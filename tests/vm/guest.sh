@@ -20,8 +20,8 @@ vm_veth_pair() {
 }
 
 vm_wait_file() {
-	local i
-	for i in $(seq 300); do
+	local _
+	for _ in $(seq 300); do
 		[ -s "$1" ] && return 0
 		sleep 0.1
 	done

@@ -228,8 +228,9 @@ prepare() {
 		skip "no qemu-system-x86_64 (scripts/deps-vm.sh installs qemu-system-x86)"
 	# static: it runs alone in the initramfs
 	BUSYBOX=/bin/busybox
-	[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
+	if [ ! -x "$BUSYBOX" ] || ldd "$BUSYBOX" >/dev/null 2>&1; then
 		skip "no static busybox (scripts/deps-vm.sh installs busybox-static)"
+	fi
 	mkdir -p "$CACHE" 2>/dev/null || skip "cannot create the cache $CACHE"
 	exec 9>>"$CACHE/.lock"
 	flock 9
@@ -264,7 +265,7 @@ esac
 prepare
 
 RUN=$(mktemp -d /tmp/skbt-vm.XXXXXX)
-QPID= CATOUT= CATERR=
+QPID='' CATOUT='' CATERR=''
 cleanup() {
 	local p
 	for p in $QPID $CATOUT $CATERR; do kill "$p" 2>/dev/null || true; done
@@ -334,7 +335,7 @@ wait "$QPID" || qrc=$?
 QPID=
 exec 3>&- 4>&-
 wait "$CATOUT" "$CATERR" || true
-CATOUT= CATERR=
+CATOUT='' CATERR=''
 t1=$(date +%s.%N)
 
 [ "${SKBT_VM_CONSOLE:-0}" = 1 ] && sed 's/^/vm console: /' "$RUN/console.log" >&2

@@ -17,8 +17,8 @@ vm_veth_pair
 
 # wait_lines FILE RE N: until N lines of FILE match RE (60 s: TCG is slow)
 wait_lines() {
-	local i
-	for i in $(seq 600); do
+	local _
+	for _ in $(seq 600); do
 		[ "$(grep -c -e "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
 		sleep 0.1
 	done
