@@ -9,8 +9,10 @@
  *   lost probe=SPEC count=N
  *   end events=N lost=N
  *
- * Usage: skbgrep-list [-w] [FILE]   (-w: only the wall time of each event,
- * which for pcap2skb output is the index of the packet in the pcap)
+ * Usage: skbgrep-list [-w|-t] [FILE]
+ *   -w  only the wall time of each event minus 1700000000 s (for pcap2skb
+ *       output of mkmix.py captures: the index of the packet in the pcap)
+ *   -t  only the monotonic time of each event in whole seconds, one line
  * Exit 2 with the reader's message on damage.
  */
 #include "skb.h"
@@ -27,7 +29,9 @@ static const char *str(const char *s)
 int main(int argc, char **argv)
 {
 	bool wall_only = argc > 1 && !strcmp(argv[1], "-w");
-	const char *path = argc > 1 + wall_only ? argv[1 + wall_only] : "-";
+	bool ts_only = argc > 1 && !strcmp(argv[1], "-t");
+	int a = 1 + (wall_only || ts_only);
+	const char *path = argc > a ? argv[a] : "-";
 	const char *err = NULL;
 	struct skb_reader *r = skbr_open(path, &err);
 	struct skb_record rec;
@@ -41,6 +45,11 @@ int main(int argc, char **argv)
 		const struct skb_event *ev = &rec.ev;
 		const struct skb_info *in = rec.info;
 		int64_t wall = (int64_t)ev->ts + (in ? in->wall_offset : 0);
+		if (ts_only) {
+			if (rec.kind == SKB_EVENT)
+				printf("%" PRIu64 "\n", ev->ts / 1000000000);
+			continue;
+		}
 		if (wall_only) {
 			if (rec.kind == SKB_EVENT)
 				printf("%" PRId64 "\n", wall / 1000000000 - 1700000000);
