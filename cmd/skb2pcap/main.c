@@ -11,6 +11,7 @@
  * pcapng_sink.c).  Link-layer framing is lib/pcaplink.c.
  */
 #include "cli.h"
+#include "idle.h"
 #include "out.h"
 #include "pcaplink.h"
 #include "sink.h"
@@ -18,7 +19,6 @@
 
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +44,8 @@ static const char usage_text[] =
 	"                         ether: Ethernet, L2 packets byte for byte, a zero\n"
 	"                         header added to packets recorded from L3\n"
 	"  -U, --packet-buffered  write each packet at once (by default output is\n"
-	"                         written in blocks, and whenever a pipe input\n"
-	"                         has nothing more to read right now)\n"
+	"                         written in blocks, and within 50 ms when a pipe\n"
+	"                         input keeps us waiting)\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n"
 	"\n"
@@ -85,7 +85,7 @@ struct conv {
 	uint32_t linktype;
 	bool pcapng;
 	bool packet_buffered;   /* -U */
-	int live_fd;            /* pipe input: flush before a read may wait */
+	bool live;              /* pipe input: flush while it keeps us waiting */
 	struct out out;
 	struct ng_sink ng;
 
@@ -236,22 +236,15 @@ static int convert(struct conv *c, const char *path)
 		return -2;
 	}
 	c->info = NULL;
-	c->live_fd = -1;
 	struct stat st;
-	if (!strcmp(path, "-") && !fstat(STDIN_FILENO, &st) && !S_ISREG(st.st_mode))
-		c->live_fd = STDIN_FILENO;
+	c->live = !strcmp(path, "-") && !fstat(STDIN_FILENO, &st) && !S_ISREG(st.st_mode);
+	if (c->live && !c->packet_buffered)
+		idle_start(&c->out);
 	for (;;) {
-		/*
-		 * Live input (skbrec -o - | skb2pcap | tcpdump -r -): hand out
-		 * what is converted before a read that may wait.  A pipe with
-		 * nothing to read right now is the sign; files never wait.
-		 */
-		if (c->live_fd >= 0 && c->out.len) {
-			struct pollfd pfd = { .fd = c->live_fd, .events = POLLIN };
-			if (poll(&pfd, 1, 0) == 0)
-				out_flush(&c->out);
-		}
-		if ((n = skbr_next(r, &rec)) <= 0)
+		idle_wait_begin();
+		n = skbr_next(r, &rec);
+		idle_wait_end();
+		if (n <= 0)
 			break;
 		if (rec.info != c->info || rec.kind == SKB_SECTION)
 			new_section(c, rec.info);
@@ -271,6 +264,7 @@ static int convert(struct conv *c, const char *path)
 			out_flush(&c->out);
 		check_output(c);
 	}
+	idle_stop();
 	if (n < 0) {
 		/* everything before the damage is out first */
 		if (c->pcapng)
