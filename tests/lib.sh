@@ -143,3 +143,33 @@ matrix_note() {
 	fi
 	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$f"
 }
+
+# test_also_in_vm: called by a test script right after sourcing lib.sh,
+# runs the whole script once more on the 6.1 kernel in the VM first (its
+# lines marked "[vm]", its cases and skips counted in tests/run.sh's
+# summary), then goes on here on the host kernel.  A boot and the
+# script's run under TCG cost time: for short scripts.
+test_also_in_vm() {
+	local d rc
+	[ -n "${SKBT_IN_VM:-}" ] && return 0
+	if ! need_vm; then
+		test_skip "$TEST_NAME on the 6.1 kernel (VM)" "$SKIP_REASON"
+		return 0
+	fi
+	d=$TRASH/vm-run
+	mkdir -p "$d"
+	(cd "$d" && SKBT_VM_ENV="RESULTS ${SKBT_VM_ENV:-}" RESULTS=$d/results \
+		run_in_vm bash "$TOP/tests/$(basename "$0")") 2>&1 | sed 's/^/[vm] /'
+	rc=${PIPESTATUS[0]}
+	if [ -s "$d/results" ]; then
+		if [ -n "${RESULTS:-}" ]; then
+			sed "s/^SKIP $TEST_NAME: /SKIP $TEST_NAME [vm]: /" "$d/results" >>"$RESULTS"
+		else
+			# run alone: the VM's failures fail this script too
+			_fail=$((_fail + $(awk '$1 == "RESULT" { f += $3 } END { print f + 0 }' "$d/results")))
+		fi
+	else
+		_n=$((_n + 1)) _fail=$((_fail + 1))
+		echo "not ok $_n - $TEST_NAME on the 6.1 kernel (VM): no results (status $rc)"
+	fi
+}

@@ -43,7 +43,8 @@
 #   SKBT_VM_TIMING   =1: print "vm: boot N.NN s, cmd N.NN s" on stderr
 #   SKBT_VM_ENV      names of more variables to pass into the guest
 # Passed into the guest: PATH TOP BUILD LC_ALL LANG TZ TERM, every exported
-# SKB* variable except SKBT_VM_*, and those named in $SKBT_VM_ENV.
+# SKB* variable except SKBT_VM_*, and those named in $SKBT_VM_ENV; the
+# guest also gets SKBT_IN_VM=1.
 set -euo pipefail
 
 # The pinned kernel.  Debian's security archive keeps only the newest
@@ -292,7 +293,7 @@ done
 		$(compgen -e | grep '^SKB' | grep -v '^SKBT_VM_'); do
 		[ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 	done
-	echo 'export HOME=/root'
+	echo 'export HOME=/root SKBT_IN_VM=1'
 } >"$RUN/env"
 {
 	printf 'cd %q || exit 125\nexec' "$CWD"
