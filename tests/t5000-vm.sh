@@ -5,9 +5,9 @@
 # kretprobes, fentry/fexit, namespaces + veth.  Later t5xxx tests build on it.
 . "$(dirname "$0")/lib.sh"
 
-# tests/lib.sh runs a case body as an `if` condition, where bash ignores
-# `set -e`: a failing step in the middle would not fail the case.  Run each
-# body in a bash of its own (functions and variables it uses are exported).
+# Each case body runs in a bash of its own with -u and pipefail besides -e,
+# so an unset variable or a failing producer in a pipe fails the case too
+# (functions and variables the bodies use are exported).
 t5_case() {
 	test_expect_success "$1" "bash -euo pipefail -c $(printf %q "$2")"
 }

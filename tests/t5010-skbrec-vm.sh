@@ -11,8 +11,9 @@
 # on loopback traffic.
 . "$(dirname "$0")/lib.sh"
 
-# A case body runs as an `if` condition, where bash ignores set -e: run it
-# in a bash of its own (what it uses is exported).
+# Each case body runs in a bash of its own with -u and pipefail besides -e,
+# so an unset variable or a failing producer in a pipe fails the case too
+# (functions and variables the bodies use are exported).
 t5_case() {
 	test_expect_success "$1" "bash -euo pipefail -c $(printf %q "$2")"
 }
