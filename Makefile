@@ -20,6 +20,7 @@ DESTDIR ?=
 CC      ?= cc
 CLANG   ?= clang
 BPFTOOL ?= bpftool
+LLVM_STRIP ?= llvm-strip
 PKG_CONFIG ?= pkg-config
 
 ifeq ($(V),1)
@@ -60,8 +61,10 @@ BPF_SKEL := $(BPF_SRC:bpf/%.bpf.c=$(O)/bpf/%.skel.h)
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 TEST_PROGS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(wildcard tests/unit/*.c))
+# named here so make keeps them (not intermediate files of a pattern chain)
+TEST_OBJS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%.o,$(wildcard tests/unit/*.c))
 
-all: $(addprefix $(O)/,$(PROGS)) $(O)/pcap2skb $(TEST_PROGS)
+all: $(addprefix $(O)/,$(PROGS)) $(O)/pcap2skb $(TEST_PROGS) $(TEST_OBJS)
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -75,12 +78,14 @@ $(O)/bpf/%.bpf.o: bpf/%.bpf.c
 	@mkdir -p $(dir $@)
 	$(call msg,BPF,$<)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
 		-Wall -Werror -Ibpf -I$(O)/bpf $(BPF_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(LLVM_STRIP) -g $@   # DWARF only; .BTF and .BTF.ext stay for CO-RE
 
 # Kernel types for the BPF side, generated from the build host's BTF; CO-RE
 # relocates every field access to the running kernel at load time.
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 $(O)/bpf/vmlinux.h:
 	@mkdir -p $(dir $@)
+	@test -r $(VMLINUX_BTF) || { echo "kernel BTF not found at $(VMLINUX_BTF): a kernel with CONFIG_DEBUG_INFO_BTF is needed to build skbrec (or set VMLINUX_BTF=FILE)" >&2; exit 1; }
 	$(call msg,GEN,$@)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 $(BPF_OBJ): $(O)/bpf/vmlinux.h
 
@@ -141,6 +146,5 @@ clean:
 
 .PHONY: all check deps demo install clean
 .DELETE_ON_ERROR:
-.SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
