@@ -147,4 +147,13 @@ test_expect_success '-U writes every packet at once' '
 	cmp u.pcap b.pcap
 '
 
+test_expect_success 'no wall-clock offset in the file: monotonic times, said once per file' '
+	"$BUILD/tests/skb2pcap-gen" --no-wall >nowall.skb &&
+	skb2pcap nowall.skb nowall.skb 2>err | tcpdump -tt --nano -nr - 2>/dev/null >out &&
+	test "$(grep -c "no wall-clock offset in the file" err)" = 2 &&
+	grep -q "^skb2pcap: nowall.skb: no wall-clock offset in the file; timestamps are monotonic" err &&
+	head -n 1 out | grep -q "^0.000001000 " &&
+	make_fixtures && skb2pcap mix.skb 2>err >/dev/null && test_cmp /dev/null err
+'
+
 test_done

@@ -86,6 +86,7 @@ struct conv {
 	bool pcapng;
 	bool packet_buffered;   /* -U */
 	bool live;              /* pipe input: flush while it keeps us waiting */
+	bool warned_wall;       /* this input has no wall-clock offset: said so */
 	struct out out;
 	struct ng_sink ng;
 
@@ -200,6 +201,11 @@ static void on_event(struct conv *c, struct skb_reader *r, const struct skb_reco
 		c->nobytes++;
 		return;
 	}
+	if (!c->warned_wall && (!rec->info || !rec->info->wall_offset)) {
+		skb_warn("%s: no wall-clock offset in the file; timestamps are monotonic "
+			 "(time since boot)", skbr_name(r));
+		c->warned_wall = true;
+	}
 	uint64_t ns = wall_ns(rec->info, ev->ts);
 	if (c->pcapng) {
 		const char *drop = NULL;
@@ -236,6 +242,7 @@ static int convert(struct conv *c, const char *path)
 		return -2;
 	}
 	c->info = NULL;
+	c->warned_wall = false;
 	struct stat st;
 	c->live = !strcmp(path, "-") && !fstat(STDIN_FILENO, &st) && !S_ISREG(st.st_mode);
 	if (c->live && !c->packet_buffered)

@@ -7,7 +7,7 @@
  * packets, a tracking id shared across probes, queue, mark, a drop reason,
  * an event without bytes, lost-event records (attributed and not).
  *
- *   skb2pcap-gen > gen.skb      (see tests/t3000-skb2pcap.sh for the use)
+ *   skb2pcap-gen [--no-wall] > gen.skb   (see tests/t3000-skb2pcap.sh)
  */
 #include "cli.h"
 #include "skb.h"
@@ -128,10 +128,11 @@ int main(int argc, char **argv)
 	uint8_t buf[256];
 	size_t n;
 
-	(void)argv;
 	skb_cli_init("skb2pcap-gen");
-	if (argc != 1)
-		skb_die(2, "usage: skb2pcap-gen > out.skb");
+	if (argc == 2 && !strcmp(argv[1], "--no-wall"))
+		info.wall_offset = 0;     /* a recorder that did not know the time */
+	else if (argc != 1)
+		skb_die(2, "usage: skb2pcap-gen [--no-wall] > out.skb");
 	if (isatty(1))
 		skb_die(2, "refusing to write binary data to a terminal");
 	struct skb_writer *w = skbw_open_fd(1, &info, 0);
