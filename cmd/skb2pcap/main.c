@@ -103,7 +103,7 @@ struct conv {
 
 	struct lost_ent *lost;
 	size_t nlost;
-	uint64_t matched, written, nobytes, lost_total;
+	uint64_t matched, nobytes, lost_total;
 	bool finished;          /* statistics blocks written */
 };
 
@@ -215,7 +215,6 @@ static void on_event(struct conv *c, struct skb_reader *r, const struct skb_reco
 	} else {
 		pcap_sink_packet(&c->out, ev, &f, ns);
 	}
-	c->written++;
 }
 
 static void on_lost(struct conv *c, const struct skb_lost *lost)

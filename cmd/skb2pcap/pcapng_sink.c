@@ -40,22 +40,34 @@ void ng_sink_init(struct ng_sink *s, struct out *o, uint32_t linktype)
 	s->linktype = linktype;
 }
 
-static void put_block_opts(struct out *o, size_t len, int kind,
-			   const struct pcapng_opts *opts, uint16_t linktype)
+/*
+ * The options of the block being built (one at a time; an IDB is finished
+ * before the packet that needed it starts its own): 4 KiB, kept off the stack.
+ */
+static struct pcapng_opts opts;
+
+static void put_shb(struct out *o)
 {
+	size_t len = pcapng_shb_len(&opts);
 	uint8_t *p = out_reserve(o, len);
 	if (!p)
 		return;
-	if (kind == PCAPNG_SHB)
-		pcapng_shb(p, opts);
-	else
-		pcapng_idb(p, linktype, PCAP_SNAPLEN_MAX, opts);
+	pcapng_shb(p, &opts);
+	out_commit(o, len);
+}
+
+static void put_idb(struct out *o, uint16_t linktype)
+{
+	size_t len = pcapng_idb_len(&opts);
+	uint8_t *p = out_reserve(o, len);
+	if (!p)
+		return;
+	pcapng_idb(p, linktype, PCAP_SNAPLEN_MAX, &opts);
 	out_commit(o, len);
 }
 
 void ng_sink_begin(struct ng_sink *s, const struct skb_info *info)
 {
-	static struct pcapng_opts opts;
 	struct utsname u;
 	char buf[1024];
 
@@ -81,7 +93,7 @@ void ng_sink_begin(struct ng_sink *s, const struct skb_info *info)
 	else
 		snprintf(buf, sizeof(buf), "skb2pcap %s", SKBTOOLS_VERSION);
 	pcapng_opt_str(&opts, PCAPNG_SHB_USERAPPL, buf);
-	put_block_opts(s->out, pcapng_shb_len(&opts), PCAPNG_SHB, &opts, 0);
+	put_shb(s->out);
 }
 
 void ng_sink_section(struct ng_sink *s)
@@ -121,22 +133,18 @@ static void rehash(struct ng_sink *s)
 
 static void write_idb(struct ng_sink *s, const struct ng_if *f, const struct skb_probe *probe)
 {
-	struct pcapng_opts *opts = malloc(sizeof(*opts));
 	char desc[512];
-	if (!opts)
-		skb_die(2, "out of memory");
-	pcapng_opts_init(opts);
+	pcapng_opts_init(&opts);
 	if (*f->name)
-		pcapng_opt_str(opts, PCAPNG_IF_NAME, f->name);
+		pcapng_opt_str(&opts, PCAPNG_IF_NAME, f->name);
 	if (probe)
 		snprintf(desc, sizeof(desc), "netns=%" PRIu32 " ifindex=%" PRIu32 " first_probe=%s",
 			 f->netns, f->ifindex, probe->spec ? probe->spec : "?");
 	else
 		snprintf(desc, sizeof(desc), "no packets");
-	pcapng_opt_str(opts, PCAPNG_IF_DESCRIPTION, desc);
-	pcapng_opt_u8(opts, PCAPNG_IF_TSRESOL, 9);   /* nanoseconds */
-	put_block_opts(s->out, pcapng_idb_len(opts), PCAPNG_IDB, opts, (uint16_t)s->linktype);
-	free(opts);
+	pcapng_opt_str(&opts, PCAPNG_IF_DESCRIPTION, desc);
+	pcapng_opt_u8(&opts, PCAPNG_IF_TSRESOL, 9);   /* nanoseconds */
+	put_idb(s->out, (uint16_t)s->linktype);
 }
 
 /*
@@ -248,7 +256,6 @@ void ng_sink_packet(struct ng_sink *s, const struct skb_event *ev,
 		    const struct pcaplink_frame *f, uint64_t wall_ns,
 		    uint64_t dropcount, const char *drop_name)
 {
-	static struct pcapng_opts opts;
 	char text[1024];
 
 	ng_sink_begin(s, NULL);
@@ -282,7 +289,6 @@ void ng_sink_packet(struct ng_sink *s, const struct skb_event *ev,
 
 void ng_sink_finish(struct ng_sink *s, uint64_t lost)
 {
-	static struct pcapng_opts opts;
 	char text[PCAPNG_OPTS_MAX];
 
 	ng_sink_begin(s, NULL);
