@@ -88,6 +88,17 @@ test_expect_success '--follow from stdin redirected from a file (two passes)' '
 	skbgrep --follow --reason netfilter_drop <"$FX" >out.skb &&
 	test "$("$LIST" -t out.skb | tr "\n" " ")" = "6 7 "
 '
+test_expect_success '--follow on a pipe: events older than --follow-buffer are already decided' '
+	"$BUILD/tests/skbgrep-fixture" --spread 200 >spread.skb &&
+	# the packet matches only after SNAT (ts 202), 200 kB after its first event
+	skbgrep --follow -f "host 192.168.1.1" spread.skb >out.skb &&
+	test "$("$LIST" -t out.skb | tr "\n" " ")" = "1 202 " &&
+	cat spread.skb | skbgrep --follow -f "host 192.168.1.1" >out.skb &&
+	test "$("$LIST" -t out.skb | tr "\n" " ")" = "1 202 " &&
+	cat spread.skb | skbgrep --follow --follow-buffer 64k -f "host 192.168.1.1" >out.skb &&
+	test "$("$LIST" -t out.skb | tr "\n" " ")" = "202 "
+'
+
 # -v, -m, -c
 t '-v -p xmit'                    '1 2 3 6 7 8 10 11 12'
 t "-v --follow -f 'host 10.0.0.1'" '6 7 8 9 11 12'

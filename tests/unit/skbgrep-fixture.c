@@ -8,12 +8,16 @@
  * L3 bytes, lost-event records, and a second section with another clock.
  *
  * Event n (1-based) has ts = n seconds, so the golden files name events by
- * their time.  Usage: skbgrep-fixture > fixture.skb   [--damage: cut the
- * last record in half, for the error tests]
+ * their time.  Usage: skbgrep-fixture [--damage | --spread N] > fixture.skb
+ *   --damage    end with an event but no END record (a truncated stream)
+ *   --spread N  instead: one packet (track 1) seen with 10.0.0.1 at ts 1 s
+ *               and after SNAT at ts N+2 s, N unrelated 1000-byte events
+ *               between them (for the --follow buffer bound)
  */
 #include "skb.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -80,9 +84,23 @@ static int put(struct skb_writer *w, struct skb_event e)
 	return skbw_event(w, &e);
 }
 
+static int spread(struct skb_writer *w, int n)
+{
+	static uint8_t filler[1000];
+	int err = 0;
+	memcpy(filler, eth_udp, sizeof(eth_udp));
+	err |= put(w, ev(1, &p_rcv, &if_eth0, &c_idle, 1, eth_tcp, sizeof(eth_tcp), SKB_EV_L2));
+	for (int i = 0; i < n; i++)
+		err |= put(w, ev(2 + i, &p_rcv, &if_eth0, &c_idle, 100 + i, filler, sizeof(filler),
+				 SKB_EV_L2));
+	err |= put(w, ev(n + 2, &p_xmit, &if_veth, &c_curl, 1, pkt_nat, sizeof(pkt_nat), SKB_EV_L2));
+	return err || skbw_close(w) ? 2 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool damage = argc > 1 && !strcmp(argv[1], "--damage");
+	int spread_n = argc > 2 && !strcmp(argv[1], "--spread") ? atoi(argv[2]) : -1;
 	struct skb_info info = {
 		.snaplen = 256, .wall_offset = 1700000000ll * SEC, .time_base = 0,
 		.tool = "skbrec 0.1.0", .host = "fixture-host", .kernel = "6.18.0-test",
@@ -98,6 +116,8 @@ int main(int argc, char **argv)
 	struct skb_writer *w = skbw_open_fd(STDOUT_FILENO, &info, 0);
 	if (!w)
 		return 2;
+	if (spread_n >= 0)
+		return spread(w, spread_n);
 	skbw_drop_reason(w, 2, "NO_SOCKET");
 	skbw_drop_reason(w, 6, "SKB_DROP_REASON_NETFILTER_DROP");
 
