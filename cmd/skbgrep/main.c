@@ -261,7 +261,8 @@ static enum stop on_lost(struct grep *g, enum mode m, const struct skb_record *r
 }
 
 /* Open an input; stdin is rewound for the second pass when it is a file. */
-static struct skb_reader *open_input(struct grep *g, const char *path, bool rewind)
+static struct skb_reader *open_input(struct grep *g, enum mode m, const char *path,
+				     bool rewind)
 {
 	const char *err = NULL;
 	if (rewind && !strcmp(path, "-") && lseek(STDIN_FILENO, 0, SEEK_SET) < 0) {
@@ -271,7 +272,8 @@ static struct skb_reader *open_input(struct grep *g, const char *path, bool rewi
 	}
 	struct skb_reader *r = skbr_open(path, &err);
 	if (!r) {
-		skb_warn("%s", err ? err : path);
+		if (m != COLLECT)       /* said once, by the pass that writes */
+			skb_warn("%s", err ? err : path);
 		g->status = 2;
 	}
 	return r;
@@ -279,7 +281,7 @@ static struct skb_reader *open_input(struct grep *g, const char *path, bool rewi
 
 static enum stop read_input(struct grep *g, enum mode m, const char *path, bool rewind)
 {
-	struct skb_reader *r = open_input(g, path, rewind);
+	struct skb_reader *r = open_input(g, m, path, rewind);
 	struct skb_record rec;
 	const struct skb_info *info = NULL;
 	enum stop st = GO_ON;
