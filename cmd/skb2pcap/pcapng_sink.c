@@ -224,32 +224,62 @@ static uint32_t epb_flags(const struct skb_event *ev)
 	}
 }
 
+/* A bounded text builder: the comment is made for every packet, and
+ * snprintf per key costs more than the rest of the packet block. */
+struct text {
+	char *buf;
+	size_t n, size;   /* size > 0; buf stays NUL-terminated */
+};
+
+static void add_str(struct text *t, const char *s)
+{
+	while (*s && t->n + 1 < t->size)
+		t->buf[t->n++] = *s++;
+	t->buf[t->n] = 0;
+}
+
+static void add_num(struct text *t, uint64_t v, unsigned base)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	tmp[--i] = 0;
+	do {
+		tmp[--i] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	add_str(t, tmp + i);
+}
+
 /* Stable key=value pairs, only the keys that apply, in a fixed order. */
 static void comment(char *buf, size_t size, const struct skb_event *ev, const char *drop_name)
 {
-	size_t n = 0;
-#define ADD(...) do { \
-		int k_ = snprintf(buf + n, size - n, __VA_ARGS__); \
-		if (k_ > 0) n += (size_t)k_ < size - n ? (size_t)k_ : size - n - 1; \
-	} while (0)
-	ADD("probe=%s", ev->probe && ev->probe->spec ? ev->probe->spec : "?");
-	if (ev->netns)
-		ADD(" netns=%" PRIu32, ev->netns);
-	if (ev->iface && ev->iface->ifindex)
-		ADD(" ifindex=%" PRIu32, ev->iface->ifindex);
+	struct text t = { buf, 0, size };
+	add_str(&t, "probe=");
+	add_str(&t, ev->probe && ev->probe->spec ? ev->probe->spec : "?");
+	if (ev->netns) {
+		add_str(&t, " netns=");
+		add_num(&t, ev->netns, 10);
+	}
+	if (ev->iface && ev->iface->ifindex) {
+		add_str(&t, " ifindex=");
+		add_num(&t, ev->iface->ifindex, 10);
+	}
 	/* every skb has a mark; 0 is stored as "absent" but is still a value */
-	ADD(" mark=0x%" PRIx32, ev->mark);
-	if (ev->skb)
-		ADD(" skb=0x%" PRIx64, ev->skb);
+	add_str(&t, " mark=0x");
+	add_num(&t, ev->mark, 16);
+	if (ev->skb) {
+		add_str(&t, " skb=0x");
+		add_num(&t, ev->skb, 16);
+	}
 	if (ev->flags & SKB_EV_DROP) {
 		if (drop_name && !strncmp(drop_name, "SKB_DROP_REASON_", 16))
 			drop_name += 16;
+		add_str(&t, " drop_reason=");
 		if (drop_name && *drop_name)
-			ADD(" drop_reason=%s", drop_name);
+			add_str(&t, drop_name);
 		else
-			ADD(" drop_reason=%" PRIu32, ev->drop_reason);
+			add_num(&t, ev->drop_reason, 10);
 	}
-#undef ADD
 }
 
 void ng_sink_packet(struct ng_sink *s, const struct skb_event *ev,
