@@ -132,8 +132,9 @@ INITRD_MODS="virtio_pci virtio_console 9pnet_virtio 9p overlay"
 # file name carries a hash of this script, so editing it rebuilds.
 build_initrd() {
 	local d m f
-	# (older ones stay: a VM of another checkout may be about to boot one)
 	[ -e "$INITRD" ] && return 0
+	# older ones stay a day: a VM of another checkout may be booting one
+	find "$KROOT" -maxdepth 1 -name 'initrd-*.cpio.gz' -mtime +0 -delete
 	d=$(mktemp -d)
 	mkdir -p "$d"/{bin,dev,proc,sys,lower,rw,newroot} "$d/lib/modules/$KABI"
 	cp "$BUSYBOX" "$d/bin/busybox"
