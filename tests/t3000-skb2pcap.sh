@@ -111,6 +111,15 @@ test_expect_success 'several files, stdin, and one concatenated stream agree' '
 	cmp a.pcap b.pcap && cmp a.pcap c.pcap && cmp a.pcap d.pcap
 '
 
+test_expect_success 'compressed recordings (-z) convert to the same packets' '
+	make_fixtures &&
+	pcap2skb -z -p tp:net:netif_receive_skb -i eth0 --ifindex 4 eth.pcap >ez.skb &&
+	skb2pcap e.skb >plain.pcap &&
+	skb2pcap ez.skb >z.pcap &&
+	cat ez.skb | skb2pcap >zpipe.pcap &&
+	cmp plain.pcap z.pcap && cmp plain.pcap zpipe.pcap
+'
+
 test_expect_success '-o FILE is created with mode 0600' '
 	make_fixtures &&
 	skb2pcap -o out.pcap mix.skb &&
