@@ -150,6 +150,10 @@ static void parse_args(struct grep *g, int argc, char **argv)
 		default: bad = -1; break;
 		}
 	}
+	if (s->rx_iface && !s->n_iface) {
+		skb_warn("--rx-iface says how -i matches; give -i IFACE too");
+		bad = -1;
+	}
 	if (g->o.count && g->o.output) {
 		skb_warn("-c prints a count on standard output; it does not go with -o");
 		bad = -1;
