@@ -147,6 +147,13 @@ test_expect_success '-o FILE writes the file (mode 0600)' '
 	test "$("$LIST" -t sel.skb | tr "\n" " ")" = "3 7 11 "
 '
 
+test_expect_success '-z compresses; compressed input reads the same' '
+	skbgrep -z -p tp: "$FX" >z.skb &&
+	test "$(head -c 2 z.skb | od -An -tx1 | tr -d " ")" = 1f8b &&
+	skbgrep --drop z.skb >out.skb &&
+	test "$("$LIST" -t out.skb | tr "\n" " ")" = "3 7 11 "
+'
+
 test_expect_success 'invalid expression: libpcap message, exit 2, no output' '
 	st=0 && skbgrep -f "tcp port" "$FX" >out 2>err || st=$? &&
 	test $st = 2 && grep "syntax error" err && test ! -s out

@@ -26,7 +26,7 @@
 #define FOLLOW_BUFFER_DEFAULT (64u << 20)
 
 struct opts {
-	bool invert, count, follow;
+	bool invert, count, follow, compress;
 	uint64_t max;           /* -m; 0: no limit */
 	uint64_t follow_buffer;
 	const char *output;
@@ -77,6 +77,7 @@ static void usage(FILE *f)
 "  -c, --count             print only the number of selected events\n"
 "  -m, --max-count N       stop after N selected events\n"
 "  -o, --output FILE       write to FILE instead of standard output\n"
+"  -z, --compress          compress the output (gzip members, as skbrec -z)\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"
 "\n"
@@ -111,6 +112,7 @@ static const struct option long_opts[] = {
 	{ "count", no_argument, NULL, 'c' },
 	{ "max-count", required_argument, NULL, 'm' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "compress", no_argument, NULL, 'z' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -121,7 +123,7 @@ static void parse_args(struct grep *g, int argc, char **argv)
 	struct selector *s = &g->sel;
 	int c, bad = 0;
 	g->o.follow_buffer = FOLLOW_BUFFER_DEFAULT;
-	while ((c = getopt_long(argc, argv, "p:i:f:vcm:o:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:i:f:vcm:o:zhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': bad |= sel_add_probe(s, optarg); break;
 		case 'i': bad |= sel_add_iface(s, optarg); break;
@@ -145,6 +147,7 @@ static void parse_args(struct grep *g, int argc, char **argv)
 		case 'c': g->o.count = true; break;
 		case 'm': bad |= skb_parse_u64("-m", optarg, 1, UINT64_MAX, &g->o.max); break;
 		case 'o': g->o.output = optarg; break;
+		case 'z': g->o.compress = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("skbgrep %s\n", SKBTOOLS_VERSION); exit(0);
 		default: bad = -1; break;
@@ -362,7 +365,8 @@ int main(int argc, char **argv)
 	int npaths = optind < argc ? argc - optind : 1;
 
 	skb_ignore_sigpipe();
-	out_init(&g.out, g.o.count ? -1 : skb_open_binary_output(g.o.output));
+	out_init(&g.out, g.o.count ? -1 : skb_open_binary_output(g.o.output),
+		 g.o.compress ? SKBW_COMPRESS : 0);
 
 	enum stop st;
 	if (!g.o.follow) {

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-void out_init(struct output *o, int fd)
+void out_init(struct output *o, int fd, int flags)
 {
-	*o = (struct output){ .fd = fd };
+	*o = (struct output){ .fd = fd, .flags = flags };
 }
 
 static bool same_str(const char *a, const char *b)
@@ -68,7 +68,7 @@ int out_section(struct output *o, const struct skb_info *info)
 	o->info.host = dup_or_die(info->host);
 	o->info.kernel = dup_or_die(info->kernel);
 	o->info.cmdline = dup_or_die(info->cmdline);
-	o->w = skbw_open_fd(o->fd, &o->info, 0);
+	o->w = skbw_open_fd(o->fd, &o->info, o->flags);
 	if (!o->w)
 		return o->err = errno ? -errno : -EIO;
 	return 0;

@@ -14,13 +14,14 @@
 
 struct output {
 	int fd;                 /* -1: count only */
+	int flags;              /* SKBW_COMPRESS with -z */
 	struct skb_writer *w;   /* NULL until the first section is known */
 	struct skb_info info;   /* header of the section being written (owned copy) */
 	uint64_t selected;      /* events selected (written or counted) */
 	int err;                /* first write error, -errno */
 };
 
-void out_init(struct output *o, int fd);
+void out_init(struct output *o, int fd, int flags);
 /* Make sure the current output section carries INFO's metadata; 0 or -errno. */
 int out_section(struct output *o, const struct skb_info *info);
 /* Into the current section (out_section() must have been called once). */
