@@ -160,10 +160,10 @@ test_expect_success 'invalid expression: libpcap message, exit 2, no output' '
 '
 
 test_expect_success 'bad option values: exit 2 with a message' '
-	for a in "--mark 0x10/0x0f" "--since yesterday" "--pid x" "-m 0" "-i ''" "--bogus" "--rx-iface" "-c -o x.skb"; do
+	for a in "--mark 0x10/0x0f" "--since yesterday" "--pid x" "-m 0" "-i \"\"" "--bogus" "--rx-iface" "-c -o x.skb"; do
 		st=0 && eval "skbgrep $a \"\$FX\"" >out 2>err || st=$?
 		test $st = 2 || { echo "$a: status $st"; exit 1; }
-		test -s err && test ! -s out
+		test -s err && test ! -s out || exit 1
 	done
 '
 
