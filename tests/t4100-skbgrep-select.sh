@@ -104,6 +104,11 @@ t '-v -p xmit'                    '1 2 3 6 7 8 10 11 12'
 t "-v --follow -f 'host 10.0.0.1'" '6 7 8 9 11 12'
 t "-m 2 -p 'tp:'"                 '1 3'
 t '-v'                            ''
+t "--follow -m 2 -p 'tp:'"        '1 2'
+test_expect_success '-m counts followed events on a pipe too' '
+	cat "$FX" | skbgrep --follow -m 2 -p tp: >out.skb &&
+	test "$("$LIST" -t out.skb | tr "\n" " ")" = "1 2 "
+'
 
 test_expect_success '-c prints the count; exit 0, or 1 when nothing matches' '
 	test "$(skbgrep -c -p xmit "$FX")" = 3 &&

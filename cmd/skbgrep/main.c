@@ -323,7 +323,7 @@ static enum stop read_input(struct grep *g, enum mode m, const char *path, bool 
 			g->status = 2;
 		}
 	}
-	if (m == WINDOWED && st != STOP_WRITE) {
+	if (m == WINDOWED && (st == GO_ON || st == STOP_DAMAGE)) {
 		enum stop fl = window_flush(g);
 		if (st == GO_ON)
 			st = fl;
