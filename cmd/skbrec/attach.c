@@ -330,8 +330,9 @@ static int attach_tp(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
 			skb_warn("%s: tp_btf failed (%s), using raw_tp", p->spec, errstr(e1));
 		return 0;
 	}
-	skb_warn("%s: cannot attach: tp_btf: %s; raw_tp: %s", p->spec, errstr(e1),
-		 errstr(e2));
+	if (!p->glob || skb_verbose)
+		skb_warn("%s: cannot attach: tp_btf: %s; raw_tp: %s", p->spec, errstr(e1),
+			 errstr(e2));
 	return -1;
 }
 
@@ -420,7 +421,9 @@ static int attach_func(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
 			 p->args.skb >= SKBREC_KPROBE_ARGS ? p->args.skb : p->args.reason);
 	else
 		kprobe_why(b, e2, w2, sizeof(w2));
-	skb_warn("%s: cannot attach: %s; %s: %s", p->spec, w1, ret ? "kretprobe" : "kprobe", w2);
+	if (!p->glob || skb_verbose)
+		skb_warn("%s: cannot attach: %s; %s: %s", p->spec, w1,
+			 ret ? "kretprobe" : "kprobe", w2);
 	return -1;
 }
 
@@ -494,15 +497,37 @@ int recbpf_attach(struct rec_bpf *b, struct kbtf *k, struct rec_probes *ps)
 
 	for (int g = 0; g < ps->groups; g++)
 		attach_multi(b, ps, g);
+	/* A glob also matches functions that cannot be traced (inlined
+	 * everywhere, notrace, too many arguments for a trampoline): those are
+	 * skipped and counted; a probe named on its own must attach. */
+	size_t skipped = 0, attached = 0;
+	const char *first = NULL;
+
 	for (size_t i = 0; i < ps->n && !rc; i++) {
 		struct rec_probe *p = &ps->v[i];
 
-		if (p->how)
+		if (p->how) {
+			attached++;
 			continue;
+		}
 		rc = p->p.kind == SKB_PROBE_TP ? attach_tp(b, k, p) : attach_func(b, k, p);
+		if (rc && p->glob) {
+			skipped++;
+			first = first ? first : p->spec;
+			rc = 0;
+		} else if (!rc) {
+			attached++;
+		}
 	}
 	if (rc)
 		return -1;
+	if (skipped)
+		skb_warn("%zu probe%s matched by a glob cannot be attached here, skipped "
+			 "(first: %s; -v says why)", skipped, skipped > 1 ? "s" : "", first);
+	if (!attached) {
+		skb_warn("no probe could be attached");
+		return -1;
+	}
 	/* Forget tracking ids when skb data is freed.  Attached after the
 	 * user's probes so a kfree_skb event still sees the id. */
 	struct bpf_link *l = bpf_program__attach(b->skel->progs.track_free_kfree);

@@ -439,8 +439,9 @@ int main(int argc, char **argv)
 
 	if (skb_verbose)
 		for (size_t i = 0; i < ps.n; i++)
-			skb_warn("%s: attached with %s (skb arg %d)", ps.v[i].spec,
-				 how_name(ps.v[i].how), ps.v[i].args.skb);
+			if (ps.v[i].how)
+				skb_warn("%s: attached with %s (skb arg %d)", ps.v[i].spec,
+					 how_name(ps.v[i].how), ps.v[i].args.skb);
 	if (cmd) {
 		child = run_cmd(cmd);
 		if (child < 0)

@@ -231,7 +231,7 @@ static uint8_t probe_direction(const char *name)
 
 static int add_probe(struct rec_probes *ps, int kind, const char *name,
 		     const char *event, const struct kbtf_src *src, uint32_t btf_id,
-		     const struct kbtf_args *a, bool stack, int group)
+		     const struct kbtf_args *a, bool stack, int group, bool glob)
 {
 	const char *pfx = kind == SKB_PROBE_TP ? "tp" : kind == SKB_PROBE_KPROBE ? "k" : "kr";
 	struct rec_probe *p;
@@ -278,6 +278,7 @@ static int add_probe(struct rec_probes *ps, int kind, const char *name,
 	p->args = *a;
 	p->stack = stack;
 	p->group = group;
+	p->glob = glob;
 	ps->n++;
 	return 0;
 }
@@ -349,7 +350,7 @@ static int resolve_tp(struct ctx *c, const char *spec, const char *target,
 			continue;
 		}
 		if (add_probe(ps, SKB_PROBE_TP, ev, name, &c->k->src[e->src], e->id,
-			      &a, stack, -1))
+			      &a, stack, -1, glob))
 			return -1;
 		found++;
 	}
@@ -395,7 +396,7 @@ static int resolve_func(struct ctx *c, const char *spec, const char *target,
 			continue;
 		}
 		if (add_probe(ps, kind, e->name, e->name, &c->k->src[e->src], e->id,
-			      &a, stack, group))
+			      &a, stack, group, glob))
 			return -1;
 		found++;
 	}

@@ -71,6 +71,7 @@ struct rec_probe {
 	struct kbtf_args args;
 	bool stack;
 	int group;              /* function globs: probes from one -p share it */
+	bool glob;              /* came from a glob: skipped when it cannot attach */
 	enum rec_how how;       /* how it got attached */
 	uint64_t events;        /* recorded */
 	uint64_t lost;          /* lost, last value read from the kernel */
