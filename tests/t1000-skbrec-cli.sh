@@ -136,6 +136,12 @@ missing_feature() {
 	st=0; skbrec -q -p kr:ip_rcv -d 1 -o x.skb 2>e || st=$?
 	cat e; test $st = 2
 	grep -q "^skbrec: kr:ip_rcv: cannot attach: fexit: .*; kretprobe: " e
+	# a glob of functions none of which can attach: counted, one reason, exit 2
+	st=0; skbrec -q -p "k:ip_rcv*" -d 1 -o x.skb 2>e || st=$?
+	cat e; test $st = 2
+	grep -q "probes matched by a glob cannot be attached here, skipped" e
+	grep -q "^skbrec: k:ip_rcv[a-z_]*: cannot attach: fentry: .*; kprobe: " e
+	grep -q "^skbrec: no probe could be attached" e
 }
 
 func_records() {

@@ -501,7 +501,7 @@ int recbpf_attach(struct rec_bpf *b, struct kbtf *k, struct rec_probes *ps)
 	 * everywhere, notrace, too many arguments for a trampoline): those are
 	 * skipped and counted; a probe named on its own must attach. */
 	size_t skipped = 0, attached = 0;
-	const char *first = NULL;
+	struct rec_probe *first = NULL;
 
 	for (size_t i = 0; i < ps->n && !rc; i++) {
 		struct rec_probe *p = &ps->v[i];
@@ -513,7 +513,7 @@ int recbpf_attach(struct rec_bpf *b, struct kbtf *k, struct rec_probes *ps)
 		rc = p->p.kind == SKB_PROBE_TP ? attach_tp(b, k, p) : attach_func(b, k, p);
 		if (rc && p->glob) {
 			skipped++;
-			first = first ? first : p->spec;
+			first = first ? first : p;
 			rc = 0;
 		} else if (!rc) {
 			attached++;
@@ -523,8 +523,17 @@ int recbpf_attach(struct rec_bpf *b, struct kbtf *k, struct rec_probes *ps)
 		return -1;
 	if (skipped)
 		skb_warn("%zu probe%s matched by a glob cannot be attached here, skipped "
-			 "(first: %s; -v says why)", skipped, skipped > 1 ? "s" : "", first);
+			 "(first: %s; -v says why)", skipped, skipped > 1 ? "s" : "", first->spec);
 	if (!attached) {
+		/* nothing at all: say why for one of them (the kernel lacks a
+		 * feature, most likely), as a probe named alone would */
+		if (first) {
+			first->glob = false;
+			if (first->p.kind == SKB_PROBE_TP)
+				attach_tp(b, k, first);
+			else
+				attach_func(b, k, first);
+		}
 		skb_warn("no probe could be attached");
 		return -1;
 	}
