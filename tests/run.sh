@@ -27,6 +27,11 @@ for s in "${scripts[@]}"; do
 	fi
 done
 
+# which attach mechanism worked on which kernel (docs/kernels.md)
+echo
+bash vm/matrix.sh "${BUILD:-}"
+echo
+
 awk '
 	$1 == "RESULT" { p += $2; f += $3; s += $4 }
 	$1 == "SKIP"   { $1 = ""; skips = skips "  skipped:" $0 "\n" }
