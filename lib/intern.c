@@ -8,11 +8,18 @@
 
 uint64_t intern_hash(const void *key, size_t len)
 {
-	/* FNV-1a, 64 bit: keys are short (a name and a few integers). */
+	/* Eight bytes a step (keys are a name and a few integers, ~20-60
+	 * bytes; the writer hashes three of them per event). */
 	const uint8_t *p = key;
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	return h ^ (h >> 29);
 }
 
@@ -36,6 +43,15 @@ static int grow_slots(struct intern *t)
 
 int intern_get(struct intern *t, const void *key, size_t len, uint32_t *id, bool *fresh)
 {
+	/* Consecutive events mostly repeat the previous key: try it first. */
+	if (t->last) {
+		const struct intern_entry *e = &t->ent[t->last - 1];
+		if (e->len == len && !memcmp(t->arena + e->off, key, len)) {
+			*id = t->last;
+			*fresh = false;
+			return 0;
+		}
+	}
 	uint64_t h = intern_hash(key, len);
 	if ((t->n + 1) * 2 > t->cap && grow_slots(t))
 		return -ENOMEM;
@@ -43,7 +59,7 @@ int intern_get(struct intern *t, const void *key, size_t len, uint32_t *id, bool
 	for (; t->slot[j]; j = (j + 1) & (t->cap - 1)) {
 		const struct intern_entry *e = &t->ent[t->slot[j] - 1];
 		if (e->hash == h && e->len == len && !memcmp(t->arena + e->off, key, len)) {
-			*id = t->slot[j];
+			*id = t->last = t->slot[j];
 			*fresh = false;
 			return 0;
 		}
@@ -71,7 +87,7 @@ int intern_get(struct intern *t, const void *key, size_t len, uint32_t *id, bool
 	t->arena_len += len;
 	t->n++;
 	t->slot[j] = (uint32_t)t->n;
-	*id = (uint32_t)t->n;
+	*id = t->last = (uint32_t)t->n;
 	*fresh = true;
 	return 0;
 }
