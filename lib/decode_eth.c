@@ -43,6 +43,22 @@ void decode_vlan_tag(struct dctx *d, uint16_t tpid, uint16_t tci, bool offloaded
 		dc_puts(d, "(offloaded)");
 }
 
+/* "ethertype IPv4 (0x0800)", or "ethertype 0x88b5" for one without a name */
+static void put_ethertype(struct dctx *d, uint16_t type)
+{
+	const char *name = dc_ethertype_name(type);
+	dc_puts(d, "ethertype ");
+	if (name) {
+		sb_puts(d->sb, name);
+		sb_puts(d->sb, " (0x");
+		sb_hexw(d->sb, type, 4);
+		sb_putc(d->sb, ')');
+	} else {
+		sb_puts(d->sb, "0x");
+		sb_hexw(d->sb, type, 4);
+	}
+}
+
 void decode_ether(struct dctx *d, const uint8_t *p, uint32_t len)
 {
 	if (!dc_has(len, 0, 14)) {
@@ -64,19 +80,8 @@ void decode_ether(struct dctx *d, const uint8_t *p, uint32_t len)
 		dc_puts(d, ">");
 		dc_word(d);
 		sb_mac(d->sb, p);
-		if (type >= 0x0600) {
-			const char *name = dc_ethertype_name(type);
-			dc_puts(d, "ethertype ");
-			if (name) {
-				sb_puts(d->sb, name);
-				sb_puts(d->sb, " (0x");
-				sb_hexw(d->sb, type, 4);
-				sb_putc(d->sb, ')');
-			} else {
-				sb_puts(d->sb, "0x");
-				sb_hexw(d->sb, type, 4);
-			}
-		}
+		if (type >= 0x0600)
+			put_ethertype(d, type);
 	}
 	if (d->off_tpid) {
 		decode_vlan_tag(d, d->off_tpid, d->off_tci, true);
@@ -118,17 +123,7 @@ void decode_ethertype(struct dctx *d, uint16_t type, const uint8_t *p, uint32_t 
 		decode_arp(d, p, len);
 		return;
 	default: {
-		const char *name = dc_ethertype_name(type);
-		dc_puts(d, "ethertype ");
-		if (name) {
-			sb_puts(d->sb, name);
-			sb_puts(d->sb, " (0x");
-			sb_hexw(d->sb, type, 4);
-			sb_putc(d->sb, ')');
-		} else {
-			sb_puts(d->sb, "0x");
-			sb_hexw(d->sb, type, 4);
-		}
+		put_ethertype(d, type);
 		dc_puts(d, "length ");
 		sb_u64(d->sb, len);
 		return;
