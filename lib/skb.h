@@ -172,6 +172,15 @@ struct skb_info {
 	const char *cmdline;    /* arguments separated by single spaces */
 };
 
+/* Wall-clock ns since the epoch of a time from the reader: ts + the
+ * section's wall offset, or ts itself when the section has none.  The reader
+ * has checked that both lie in 0..INT64_MAX (docs/format.md), so readers
+ * may add and subtract such times freely. */
+static inline int64_t skb_wall_ns(const struct skb_info *info, uint64_t ts)
+{
+	return (int64_t)ts + (info ? info->wall_offset : 0);
+}
+
 enum skb_kind { SKB_EOF = 0, SKB_EVENT, SKB_LOST, SKB_END, SKB_SECTION };
 
 struct skb_record {

@@ -324,6 +324,25 @@ static void reset_dicts(struct skb_reader *r)
 	idmap_clear(&r->reasons);
 }
 
+/*
+ * Times come from the file, so they are checked like lengths: a monotonic
+ * time (base + offset) and its wall-clock time (+ the header's offset) must
+ * both lie in 0..INT64_MAX ns, so that every reader can add and subtract
+ * them without overflow.  Anything else is damage (docs/format.md).
+ */
+static int check_time(struct skb_reader *r, uint64_t off, uint64_t ts, const char *what)
+{
+	int64_t wall;
+
+	if (ts > INT64_MAX)
+		return fail(r, off, "%s time %llu ns is out of range", what, (unsigned long long)ts);
+	if (r->info.wall_offset &&
+	    (__builtin_add_overflow((int64_t)ts, r->info.wall_offset, &wall) || wall < 0))
+		return fail(r, off, "%s time %llu ns plus the wall-clock offset %lld ns is out of range",
+			    what, (unsigned long long)ts, (long long)r->info.wall_offset);
+	return 0;
+}
+
 static int parse_header(struct skb_reader *r, struct skb_record *rec)
 {
 	uint64_t off = r->buf_off + r->pos;
@@ -369,6 +388,8 @@ static int parse_header(struct skb_reader *r, struct skb_record *rec)
 			return fail(r, off + o, "file header: string field runs past the header");
 	reset_dicts(r);
 	r->info = in;
+	if (check_time(r, off, in.time_base, "file header's base"))
+		return -1;
 	r->time_base = (int64_t)in.time_base;
 	r->any_section = r->in_section = true;
 	r->ended = false;
@@ -462,6 +483,8 @@ static int dict_record(struct skb_reader *r, uint8_t type, const uint8_t *p, siz
 	case SKB_REC_TIME_BASE:
 		if (len < 16)
 			return fail(r, off, "time-base record damaged");
+		if (check_time(r, off, le64(p + 8), "time-base record's"))
+			return -1;
 		r->time_base = (int64_t)le64(p + 8);
 		return 0;
 	}
@@ -475,7 +498,13 @@ static int parse_event(struct skb_reader *r, const uint8_t *p, size_t len, uint6
 		return fail(r, off, "event record too short (%zu bytes)", len);
 	uint16_t f = le16(p + 30);
 	memset(ev, 0, sizeof(*ev));
-	ev->ts = (uint64_t)(r->time_base + (int32_t)le32(p + 4));
+	int64_t ts;
+	if (__builtin_add_overflow(r->time_base, (int32_t)le32(p + 4), &ts) || ts < 0)
+		return fail(r, off, "event time (base %lld ns %+d ns) is out of range",
+			    (long long)r->time_base, (int32_t)le32(p + 4));
+	if (check_time(r, off, (uint64_t)ts, "event"))
+		return -1;
+	ev->ts = (uint64_t)ts;
 	ev->skb = le64(p + 8);
 	ev->track = le64(p + 16);
 	uint16_t pid = le16(p + 24), iid = le16(p + 26), cid = le16(p + 28);
@@ -616,6 +645,8 @@ int skbr_next(struct skb_reader *r, struct skb_record *rec)
 				return fail(r, off, "lost-events record refers to undefined probe %u", pid);
 			rec->lost.count = le64(p + 8);
 			rec->lost.ts = le64(p + 16);
+			if (check_time(r, off, rec->lost.ts, "lost-events record's"))
+				return -1;
 			r->lost_total += rec->lost.count;
 			rec->kind = SKB_LOST;
 			r->pos += len;
@@ -627,6 +658,8 @@ int skbr_next(struct skb_reader *r, struct skb_record *rec)
 			rec->end.events = le64(p + 8);
 			rec->end.lost = le64(p + 16);
 			rec->end.ts = le64(p + 24);
+			if (check_time(r, off, rec->end.ts, "end record's"))
+				return -1;
 			if (rec->end.events != r->sec_events)
 				return fail(r, off, "end record counts %llu events, the section held %llu"
 					    " (records lost or damaged)",

@@ -174,12 +174,6 @@ static uint64_t take_dropcount(struct conv *c, const struct skb_probe *p)
 	return n;
 }
 
-static uint64_t wall_ns(const struct skb_info *info, uint64_t ts)
-{
-	int64_t w = (int64_t)ts + (info ? info->wall_offset : 0);
-	return w < 0 ? 0 : (uint64_t)w;
-}
-
 static void check_output(struct conv *c)
 {
 	if (!c->out.err)
@@ -206,7 +200,7 @@ static void on_event(struct conv *c, struct skb_reader *r, const struct skb_reco
 			 "(time since boot)", skbr_name(r));
 		c->warned_wall = true;
 	}
-	uint64_t ns = wall_ns(rec->info, ev->ts);
+	uint64_t ns = (uint64_t)skb_wall_ns(rec->info, ev->ts);
 	if (c->pcapng) {
 		const char *drop = NULL;
 		if (ev->flags & SKB_EV_DROP)

@@ -196,8 +196,10 @@ static void note_probe(struct ng_if *f, const struct skb_probe *probe)
 	f->last_probe = probe;
 	const char *spec = probe->spec ? probe->spec : "?";
 	size_t n = strlen(spec);
-	for (const char *p = f->probes; p && (p = strstr(p, spec)); p += n)
-		if ((p == f->probes || p[-1] == ',') && (p[n] == ',' || p[n] == 0))
+	/* already in the comma-separated list?  (an empty spec too: compare
+	 * item by item, never search for "" in a loop) */
+	for (const char *p = f->probes; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, spec, n) && (p[n] == ',' || p[n] == 0))
 			return;
 	char *np = realloc(f->probes, f->probes_len + n + 2);
 	if (!np)

@@ -128,11 +128,10 @@ static void fetch(struct input *in, bool many)
 		if (in->rec.kind != SKB_EVENT && in->rec.kind != SKB_LOST)
 			continue;
 		uint64_t ts = in->rec.kind == SKB_EVENT ? in->rec.ev.ts : in->rec.lost.ts;
-		int64_t off = in->rec.info ? in->rec.info->wall_offset : 0;
 		in->t.mono = ts;
-		in->t.has_wall = off != 0;
-		in->t.wall = (int64_t)ts + off;
-		if (!off && !in->warned &&
+		in->t.has_wall = in->rec.info && in->rec.info->wall_offset;
+		in->t.wall = skb_wall_ns(in->rec.info, ts);
+		if (!in->t.has_wall && !in->warned &&
 		    (many || opt.time == TF_WALL || opt.time == TF_UTC)) {
 			skb_warn("%s: no wall-clock offset in the file; using monotonic time",
 				 in->name);

@@ -281,12 +281,7 @@ static bool match_track(const struct selector *s, const struct skb_event *ev)
 /* Compare an event's time with a bound, in the bound's clock. */
 static int64_t event_time(const struct skb_event *ev, const struct skb_info *info, bool wall)
 {
-	int64_t t = ev->ts > INT64_MAX ? INT64_MAX : (int64_t)ev->ts;
-	if (wall && info) {
-		if (__builtin_add_overflow(t, info->wall_offset, &t))
-			t = info->wall_offset > 0 ? INT64_MAX : INT64_MIN;
-	}
-	return t;
+	return wall ? skb_wall_ns(info, ev->ts) : (int64_t)ev->ts;
 }
 
 static bool match_filter(struct selector *s, const struct skb_event *ev)
