@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -109,15 +108,16 @@ int skb_open_binary_output(const char *path)
 {
 	int fd;
 	if (!path || !strcmp(path, "-")) {
-		fd = STDOUT_FILENO;
-		if (isatty(fd))
-			skb_die(2, "refusing to write binary data to a terminal "
-				   "(pipe into skbcat, or use -o FILE)");
-		return fd;
+		if (isatty(STDOUT_FILENO)) {
+			skb_warn("refusing to write binary data to a terminal "
+				 "(pipe into skbcat, or use -o FILE)");
+			return -1;
+		}
+		return STDOUT_FILENO;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		skb_die(2, "%s: %s", path, strerror(errno));
+		skb_warn("%s: %s", path, strerror(errno));
 	return fd;
 }
 
@@ -131,47 +131,4 @@ bool skb_is_epipe(int err)
 	if (err < 0)
 		err = -err;
 	return err == EPIPE;
-}
-
-static const char *kind_prefix(int kind)
-{
-	switch (kind) {
-	case SKB_PROBE_TP: return "tp";
-	case SKB_PROBE_KPROBE: return "k";
-	case SKB_PROBE_KRETPROBE: return "kr";
-	default: return "";
-	}
-}
-
-/* "kprobe:" and "kretprobe:" are long spellings of "k:" and "kr:". */
-static const char *split_type(const char *pat, char *type, size_t tsz)
-{
-	static const struct { const char *in, *out; } types[] = {
-		{ "tp:", "tp" }, { "k:", "k" }, { "kprobe:", "k" },
-		{ "kr:", "kr" }, { "kretprobe:", "kr" },
-	};
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		size_t n = strlen(types[i].in);
-		if (!strncmp(pat, types[i].in, n)) {
-			snprintf(type, tsz, "%s", types[i].out);
-			return pat + n;
-		}
-	}
-	type[0] = 0;
-	return pat;
-}
-
-bool skb_probe_match(const char *pattern, const struct skb_probe *p)
-{
-	char type[8];
-	const char *rest = split_type(pattern, type, sizeof(type));
-	const char *spec = p->spec ? p->spec : "";
-	const char *body = strchr(spec, ':');   /* spec without its "TYPE:" */
-	body = body ? body + 1 : spec;
-
-	if (type[0] && strcmp(type, kind_prefix(p->kind)))
-		return false;
-	if (strpbrk(rest, "*?["))
-		return fnmatch(rest, body, 0) == 0 || fnmatch(rest, spec, 0) == 0;
-	return strstr(type[0] ? body : spec, rest) != NULL;
 }

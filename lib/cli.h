@@ -28,19 +28,12 @@ int skb_parse_size(const char *what, const char *s, uint64_t min, uint64_t max, 
 /*
  * Open the output for binary records: NULL or "-" is stdout.  Refuses a
  * terminal (hint: pipe into skbcat), creates files with mode 0600.
- * Returns the fd or exits with status 2 after a message.
+ * Returns the fd, or -1 after a message.
  */
 int skb_open_binary_output(const char *path);
 
 /* Ignore SIGPIPE so writes fail with EPIPE; skb_is_epipe() tells that case. */
 void skb_ignore_sigpipe(void);
 bool skb_is_epipe(int err);
-
-/* Glob / substring probe matching shared by skbgrep -p and skb2pcap -p:
- * a plain word matches as a substring of the spec; "*?[" make it a glob over
- * the whole spec (or over the part after "TYPE:" when pattern has no type);
- * a type prefix (tp:, k:, kr:) restricts the type. */
-struct skb_probe;
-bool skb_probe_match(const char *pattern, const struct skb_probe *p);
 
 #endif

@@ -202,8 +202,9 @@ struct skb_record {
 
 struct skb_reader;
 
-/* path "-" reads standard input.  NULL on error, message in *err (static). */
-struct skb_reader *skbr_open(const char *path, const char **err);
+/* path "-" reads standard input.  NULL on error, with the message
+ * ("PATH: why") in err[errsz]. */
+struct skb_reader *skbr_open(const char *path, char *err, size_t errsz);
 struct skb_reader *skbr_open_fd(int fd, const char *name);
 /*
  * Next record: 1 and *rec filled, 0 at a clean end of input, -1 on damage or
@@ -214,6 +215,13 @@ struct skb_reader *skbr_open_fd(int fd, const char *name);
  */
 int skbr_next(struct skb_reader *r, struct skb_record *rec);
 const char *skbr_error(const struct skb_reader *r);
+/*
+ * Live input (skbrec -o - | skbcat): fn(arg) is called before the reader
+ * waits on a pipe or terminal that has nothing to read right now, so the
+ * caller can hand out what it printed so far.  One poll(2) per read(2), not
+ * per record; regular files never wait and never call it.
+ */
+void skbr_set_idle(struct skb_reader *r, void (*fn)(void *arg), void *arg);
 const char *skbr_name(const struct skb_reader *r);
 /* Names from the current section's dictionaries, NULL when unknown. */
 const char *skbr_drop_name(const struct skb_reader *r, uint32_t reason);

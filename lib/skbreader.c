@@ -15,10 +15,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -140,6 +142,9 @@ struct skb_reader {
 	uint64_t sec_events;    /* events read in this section, checked at END */
 	struct arena_blk *arena;
 	struct idmap probes, ifaces, ctxs, stacks, reasons;
+	void (*idle_fn)(void *arg);     /* skbr_set_idle */
+	void *idle_arg;
+	bool regular;           /* fd is a regular file: never waits */
 };
 
 static int fail(struct skb_reader *r, uint64_t off, const char *fmt, ...)
@@ -158,13 +163,26 @@ static int fail(struct skb_reader *r, uint64_t off, const char *fmt, ...)
 	return -1;
 }
 
-static ssize_t read_some(int fd, uint8_t *p, size_t n)
+static ssize_t read_some(struct skb_reader *r, uint8_t *p, size_t n)
 {
+	if (r->idle_fn && !r->regular) {
+		struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+		if (poll(&pfd, 1, 0) == 0)
+			r->idle_fn(r->idle_arg);
+	}
 	for (;;) {
-		ssize_t k = read(fd, p, n);
+		ssize_t k = read(r->fd, p, n);
 		if (k >= 0 || errno != EINTR)
 			return k;
 	}
+}
+
+void skbr_set_idle(struct skb_reader *r, void (*fn)(void *arg), void *arg)
+{
+	struct stat st;
+	r->idle_fn = fn;
+	r->idle_arg = arg;
+	r->regular = !fstat(r->fd, &st) && S_ISREG(st.st_mode);
 }
 
 /*
@@ -191,7 +209,7 @@ static int zin_fill(struct skb_reader *r, size_t want)
 			r->zin_pos = 0;
 		}
 		size_t room = ZIN_CAP - r->zin_end;
-		ssize_t k = read_some(r->fd, r->zin + r->zin_end, room < ZIN_READ ? room : ZIN_READ);
+		ssize_t k = read_some(r, r->zin + r->zin_end, room < ZIN_READ ? room : ZIN_READ);
 		if (k < 0)
 			return fail(r, r->buf_off + r->end, "read error: %s", strerror(errno));
 		if (k == 0)
@@ -282,7 +300,7 @@ static ssize_t fill(struct skb_reader *r, size_t need)
 		}
 		if (r->fd_eof)
 			break;
-		ssize_t k = read_some(r->fd, r->buf + r->end, room);
+		ssize_t k = read_some(r, r->buf + r->end, room);
 		if (k < 0)
 			return fail(r, r->buf_off + r->end, "read error: %s", strerror(errno));
 		if (k == 0)
@@ -692,16 +710,13 @@ struct skb_reader *skbr_open_fd(int fd, const char *name)
 	return r;
 }
 
-struct skb_reader *skbr_open(const char *path, const char **err)
+struct skb_reader *skbr_open(const char *path, char *err, size_t errsz)
 {
-	static char msg[512];
 	int fd = STDIN_FILENO;
 	if (strcmp(path, "-")) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
-			if (err)
-				*err = msg;
+			snprintf(err, errsz, "%s: %s", path, strerror(errno));
 			return NULL;
 		}
 	}
@@ -709,8 +724,7 @@ struct skb_reader *skbr_open(const char *path, const char **err)
 	if (!r) {
 		if (fd != STDIN_FILENO)
 			close(fd);
-		if (err)
-			*err = "out of memory";
+		snprintf(err, errsz, "%s: out of memory", path);
 		return NULL;
 	}
 	r->own_fd = fd != STDIN_FILENO;

@@ -5,34 +5,63 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static const char hexdig[] = "0123456789abcdef";
 
 void sb_init(struct strbuf *sb, char *buf, size_t cap, int fd)
 {
+	memset(sb, 0, sizeof(*sb));
 	sb->buf = buf;
-	sb->len = 0;
 	sb->cap = cap;
 	sb->fd = fd;
-	sb->err = 0;
-	sb->overflow = false;
+}
+
+void sb_init_owned(struct strbuf *sb, size_t cap, int fd)
+{
+	sb_init(sb, malloc(cap), cap, fd);
+	sb->owned = true;
+	if (!sb->buf) {
+		sb->cap = 0;
+		sb->err = ENOMEM;
+	}
+}
+
+void sb_free(struct strbuf *sb)
+{
+	if (sb->owned)
+		free(sb->buf);
+	sb->buf = NULL;
+	sb->cap = sb->len = 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return k < 0 ? -errno : -EIO;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
 }
 
 int sb_flush(struct strbuf *sb)
 {
-	size_t off = 0;
-	if (sb->fd < 0)
+	if (sb->fd < 0 && !sb->drain)
 		return 0;
-	while (off < sb->len && !sb->err) {
-		ssize_t n = write(sb->fd, sb->buf + off, sb->len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			sb->err = errno;
-		} else {
-			off += (size_t)n;
-		}
+	if (!sb->err && sb->len) {
+		int r = sb->drain ? sb->drain(sb->drain_arg, sb->buf, sb->len) :
+				    write_all(sb->fd, sb->buf, sb->len);
+		if (r)
+			sb->err = -r;
+		else
+			sb->written += sb->len;
 	}
 	/* After a write error the text is dropped: the caller stops on err. */
 	sb->len = 0;
@@ -41,10 +70,24 @@ int sb_flush(struct strbuf *sb)
 
 bool sb_room_slow(struct strbuf *sb, size_t n)
 {
-	if (sb->fd >= 0) {
+	if (sb->fd >= 0 || sb->drain) {
 		sb_flush(sb);
+		if (sb->err)
+			return false;
 		if (sb->cap >= n)
 			return true;
+	}
+	if (sb->owned && !sb->err) {
+		/* one record larger than the whole buffer: grow for it */
+		size_t want = sb->len + n > 2 * sb->cap ? sb->len + n : 2 * sb->cap;
+		char *b = want >= n ? realloc(sb->buf, want) : NULL;
+		if (b) {
+			sb->buf = b;
+			sb->cap = want;
+			return true;
+		}
+		sb->err = ENOMEM;
+		return false;
 	}
 	sb->overflow = true;
 	return false;

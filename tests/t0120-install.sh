@@ -14,7 +14,7 @@ test_expect_success 'make install DESTDIR= PREFIX= installs programs and man pag
 	done
 	test ! -e root/opt/skb/bin/pcap2skb
 	for p in sbin/skbrec bin/skbcat bin/skbgrep bin/skb2pcap; do
-		"root/opt/skb/$p" --version | grep -q "^$(basename $p) "
+		"root/opt/skb/$p" --version | grep -q "^$(basename $p) (skbtools) "
 	done
 '
 

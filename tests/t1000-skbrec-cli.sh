@@ -11,7 +11,7 @@ help_version() {
 	skbrec --help >h.out
 	grep -q "^usage: skbrec" h.out
 	grep -q -- "--cmd CMD" h.out
-	skbrec --version | grep -qx "skbrec [0-9.]*"
+	skbrec --version | grep -qx "skbrec (skbtools) [0-9.]*"
 	st=0; skbrec --bogus 2>e.out || st=$?
 	test $st = 2
 	st=0; skbrec -s 0 2>e.out || st=$?
@@ -97,7 +97,7 @@ unprivileged() {
 		skbrec -o /tmp/skbrec-np-$$.skb 2>np.err || st=$?
 	cat np.err
 	test $st = 2
-	grep -qx "skbrec: needs root (or CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN) to load BPF programs" np.err
+	grep -qx "skbrec: needs root (or CAP_BPF and CAP_PERFMON) to load BPF programs" np.err
 	test ! -e /tmp/skbrec-np-$$.skb
 }
 

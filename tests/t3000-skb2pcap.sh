@@ -13,10 +13,10 @@ fi
 
 test_expect_success '--help and --version' '
 	skb2pcap --help >help &&
-	grep -q "^Usage: skb2pcap" help &&
+	grep -q "^usage: skb2pcap" help &&
 	grep -q -- "--linktype" help &&
 	skb2pcap --version >ver &&
-	grep -qx "skb2pcap [0-9][0-9.]*" ver
+	grep -qx "skb2pcap (skbtools) [0-9][0-9.]*" ver
 '
 
 test_expect_success 'bad options exit 2 with a message' '

@@ -210,8 +210,8 @@ test_expect_success 'a closed output pipe ends quietly with status 0' '
 '
 
 test_expect_success '--help, --version' '
-	skbgrep --help | grep -q "^Usage: skbgrep" &&
-	test "$(skbgrep --version)" = "skbgrep 0.1.0"
+	skbgrep --help | grep -q "^usage: skbgrep" &&
+	test "$(skbgrep --version)" = "skbgrep (skbtools) 0.1.0"
 '
 
 test_done

@@ -11,44 +11,51 @@
  * pcapng_sink.c).  Link-layer framing is lib/pcaplink.c.
  */
 #include "cli.h"
-#include "idle.h"
-#include "out.h"
+#include "opts.h"
+#include "probespec.h"
 #include "pcaplink.h"
 #include "sink.h"
 #include "skb.h"
 
-#include <getopt.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define PROBE_IDS 65536u   /* probe ids are u16 within a section */
 
-static const char usage_text[] =
-	"Usage: skb2pcap [OPTION]... [FILE]...\n"
-	"Write the events of .skb FILEs (or standard input) as pcap or pcapng.\n"
-	"\n"
-	"  -o, --output=FILE      write to FILE instead of standard output\n"
-	"  -p, --probe=PATTERN    keep only events of probes matching PATTERN\n"
-	"                         (same rules as skbgrep -p: a word matches as a\n"
-	"                         substring, * ? [ make a glob, tp: k: kr: a type;\n"
-	"                         a repeated -p keeps the events of either)\n"
-	"      --pcapng           write pcapng with per-packet metadata (interface,\n"
-	"                         direction, tracking id, comment key=value pairs)\n"
-	"  -l, --linktype=TYPE    sll2 (default): Linux cooked v2, keeps ifindex,\n"
-	"                         direction and protocol for packets with and\n"
-	"                         without an Ethernet header;\n"
-	"                         ether: Ethernet, L2 packets byte for byte, a zero\n"
-	"                         header added to packets recorded from L3\n"
-	"  -U, --packet-buffered  write each packet at once (by default output is\n"
-	"                         written in blocks, and within 50 ms when a pipe\n"
-	"                         input keeps us waiting)\n"
-	"  -h, --help             show this help and exit\n"
-	"  -V, --version          show the version and exit\n"
-	"\n"
+#define OUT_BUF (1u << 20)
+
+enum { OPT_PCAPNG = 256 };
+
+static const struct skb_option options[] = {
+	SKB_OPT_OUTPUT("write to FILE instead of standard output"),
+	{ 'p', "probe", "PATTERN", "keep only events of probes matching PATTERN\n"
+	  "(same rules as skbgrep -p: a word matches as a\n"
+	  "substring, * ? [ make a glob, tp: k: kr: a type;\n"
+	  "a repeated -p keeps the events of either)" },
+	{ OPT_PCAPNG, "pcapng", NULL, "write pcapng with per-packet metadata (interface,\n"
+	  "direction, tracking id, comment key=value pairs)" },
+	{ 'l', "linktype", "TYPE", "sll2 (default): Linux cooked v2, keeps ifindex,\n"
+	  "direction and protocol for packets with and\n"
+	  "without an Ethernet header;\n"
+	  "ether: Ethernet, L2 packets byte for byte, a zero\n"
+	  "header added to packets recorded from L3" },
+	{ 'U', "packet-buffered", NULL, "write each packet at once (by default output is\n"
+	  "written in blocks, and whenever a pipe input\n"
+	  "keeps us waiting)" },
+	SKB_OPT_HELP,
+	SKB_OPT_VERSION,
+	SKB_OPT_END,
+};
+
+static const struct skb_cmdline cmdline = {
+	.synopsis = "[OPTION]... [FILE]...",
+	.about = "Write the events of .skb FILEs (or standard input) as pcap or pcapng.\n",
+	.opts = options,
+	.epilog =
 	"Timestamps are wall-clock nanoseconds.  Events without packet bytes are\n"
 	"skipped and counted on standard error, like events lost while recording.\n"
 	"Exit status: 0 ok, 1 -p matched no event, 2 error (damaged input: what\n"
@@ -57,19 +64,7 @@ static const char usage_text[] =
 	"Examples:\n"
 	"  skbgrep -p xmit run.skb | skb2pcap | tcpdump -nnr -\n"
 	"  skb2pcap --pcapng -o run.pcapng run.skb\n"
-	"  skb2pcap -p netif_receive_skb run.skb > rx.pcap\n";
-
-enum { OPT_PCAPNG = 256 };
-
-static const struct option long_opts[] = {
-	{ "output",   required_argument, NULL, 'o' },
-	{ "probe",    required_argument, NULL, 'p' },
-	{ "pcapng",   no_argument,       NULL, OPT_PCAPNG },
-	{ "linktype", required_argument, NULL, 'l' },
-	{ "packet-buffered", no_argument, NULL, 'U' },
-	{ "help",     no_argument,       NULL, 'h' },
-	{ "version",  no_argument,       NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	"  skb2pcap -p netif_receive_skb run.skb > rx.pcap\n",
 };
 
 /* Lost events per probe spec: "" holds the ones no probe is named for. */
@@ -85,9 +80,8 @@ struct conv {
 	uint32_t linktype;
 	bool pcapng;
 	bool packet_buffered;   /* -U */
-	bool live;              /* pipe input: flush while it keeps us waiting */
 	bool warned_wall;       /* this input has no wall-clock offset: said so */
-	struct out out;
+	struct strbuf out;
 	struct ng_sink ng;
 
 	/*
@@ -106,8 +100,6 @@ struct conv {
 	uint64_t matched, nobytes, lost_total;
 	bool finished;          /* statistics blocks written */
 };
-
-static struct conv C;
 
 static void new_section(struct conv *c, const struct skb_info *info)
 {
@@ -174,13 +166,22 @@ static uint64_t take_dropcount(struct conv *c, const struct skb_probe *p)
 	return n;
 }
 
-static void check_output(struct conv *c)
+/* The first write error ends the program: quietly when the reader of our
+ * output went away (like grep), else with a message.  0 goes on. */
+static int output_failed(const struct conv *c)
 {
 	if (!c->out.err)
-		return;
-	if (skb_is_epipe(c->out.err))
-		exit(0);   /* the reader went away: a quiet end, like grep */
-	skb_die(2, "write error: %s", strerror(c->out.err));
+		return 0;
+	if (!skb_is_epipe(c->out.err))
+		skb_warn("write error: %s", strerror(c->out.err));
+	return 1;
+}
+
+/* The reader is about to wait for a live input: what is converted so far
+ * goes out now (skbrec -o - | skb2pcap | tcpdump -r -). */
+static void on_idle(void *arg)
+{
+	sb_flush(&((struct conv *)arg)->out);
 }
 
 static void on_event(struct conv *c, struct skb_reader *r, const struct skb_record *rec)
@@ -221,57 +222,49 @@ static void on_lost(struct conv *c, const struct skb_lost *lost)
 	c->lost_total += lost->count;
 }
 
-/* 0 at a clean end, -1 after damage, -2 when the input cannot be opened. */
+/* 0 at a clean end, -1 after damage, -2 when the input cannot be opened,
+ * -3 after a write error (said). */
 static int convert(struct conv *c, const char *path)
 {
-	const char *err = NULL;
-	struct skb_reader *r = skbr_open(path, &err);
+	char err[512];
+	struct skb_reader *r = skbr_open(path, err, sizeof(err));
 	struct skb_record rec;
 	int n;
 
 	if (!r) {
-		/* the reader's message names the file already */
-		skb_warn("%s", err ? err : "cannot open input");
+		skb_warn("%s", err);   /* the message names the file */
 		return -2;
 	}
 	c->info = NULL;
 	c->warned_wall = false;
-	struct stat st;
-	c->live = !strcmp(path, "-") && !fstat(STDIN_FILENO, &st) && !S_ISREG(st.st_mode);
-	if (c->live && !c->packet_buffered)
-		idle_start(&c->out);
-	for (;;) {
-		idle_wait_begin();
-		n = skbr_next(r, &rec);
-		idle_wait_end();
-		if (n <= 0)
-			break;
+	if (!c->packet_buffered)
+		skbr_set_idle(r, on_idle, c);
+	while ((n = skbr_next(r, &rec)) > 0) {
 		if (rec.info != c->info || rec.kind == SKB_SECTION)
 			new_section(c, rec.info);
 		if (c->pcapng && !c->ng.begun)
 			ng_sink_begin(&c->ng, rec.info);
-		switch (rec.kind) {
-		case SKB_EVENT:
+		if (rec.kind == SKB_EVENT)
 			on_event(c, r, &rec);
-			break;
-		case SKB_LOST:
+		else if (rec.kind == SKB_LOST)
 			on_lost(c, &rec.lost);
-			break;
-		default:
-			break;
-		}
 		if (c->packet_buffered)
-			out_flush(&c->out);
-		check_output(c);
+			sb_flush(&c->out);
+		if (output_failed(c)) {
+			skbr_close(r);
+			return -3;
+		}
 	}
-	idle_stop();
 	if (n < 0) {
 		/* everything before the damage is out first */
 		if (c->pcapng)
 			ng_sink_finish(&c->ng, c->lost_total);
 		c->finished = true;
-		out_flush(&c->out);
-		check_output(c);
+		sb_flush(&c->out);
+		if (output_failed(c)) {
+			skbr_close(r);
+			return -3;
+		}
 		skb_warn("%s", skbr_error(r));
 	}
 	skbr_close(r);
@@ -301,84 +294,121 @@ static void summary(const struct conv *c)
 		 c->pcapng ? "; counts are in the pcapng statistics" : "");
 }
 
-int main(int argc, char **argv)
+static int take_option(struct conv *c, int opt, const char **output)
 {
-	struct conv *c = &C;
-	const char *output = NULL;
-	int opt, status = 0;
-
-	skb_cli_init(argv[0]);
-	c->linktype = PCAPLINK_SLL2;
-	while ((opt = getopt_long(argc, argv, "o:p:l:UhV", long_opts, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			output = optarg;
-			break;
-		case 'p': {
-			if (!*optarg)
-				skb_die(2, "-p: empty pattern");
-			const char **pp = realloc(c->pattern, (c->npattern + 1) * sizeof(*pp));
-			if (!pp)
-				skb_die(2, "out of memory");
-			pp[c->npattern++] = optarg;
-			c->pattern = pp;
-			break;
-		}
-		case OPT_PCAPNG:
-			c->pcapng = true;
-			break;
-		case 'l':
-			c->linktype = pcaplink_by_name(optarg);
-			if (!c->linktype)
-				skb_die(2, "unknown link type '%s' (sll2 or ether)", optarg);
-			break;
-		case 'U':
-			c->packet_buffered = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		case 'V':
-			printf("skb2pcap %s\n", SKBTOOLS_VERSION);
-			return 0;
-		default:
-			fprintf(stderr, "Try 'skb2pcap --help' for more information.\n");
+	switch (opt) {
+	case 'o':
+		*output = optarg;
+		return 0;
+	case 'p': {
+		if (!*optarg) {
+			skb_warn("-p: empty pattern");
 			return 2;
 		}
+		const char **pp = realloc(c->pattern, (c->npattern + 1) * sizeof(*pp));
+		if (!pp) {
+			skb_warn("out of memory");
+			return 2;
+		}
+		pp[c->npattern++] = optarg;
+		c->pattern = pp;
+		return 0;
 	}
+	case OPT_PCAPNG:
+		c->pcapng = true;
+		return 0;
+	case 'l':
+		c->linktype = pcaplink_by_name(optarg);
+		if (!c->linktype) {
+			skb_warn("unknown link type '%s' (sll2 or ether)", optarg);
+			return 2;
+		}
+		return 0;
+	case 'U':
+		c->packet_buffered = true;
+		return 0;
+	}
+	return 2;
+}
 
+/* Every input in turn; stops at damage, like the reader does. */
+static int convert_all(struct conv *c, int argc, char **argv)
+{
+	int status = 0;
+
+	if (optind == argc)
+		return convert(c, "-") ? 2 : 0;
+	for (int i = optind; i < argc; i++) {
+		int rc = convert(c, argv[i]);
+
+		if (rc)
+			status = 2;
+		if (rc == -1 || rc == -3)
+			break;
+	}
+	return status;
+}
+
+static void conv_free(struct conv *c)
+{
+	if (c->pcapng)
+		ng_sink_free(&c->ng);
+	sb_free(&c->out);
+	for (size_t i = 0; i < c->nlost; i++)
+		free(c->lost[i].spec);
+	free(c->lost);
+	free(c->pattern);
+	free(c);
+}
+
+int main(int argc, char **argv)
+{
+	/* large (caches by probe id): on the heap, passed around explicitly */
+	struct conv *c = calloc(1, sizeof(*c));
+	const char *output = NULL;
+	int opt, status = 0, fd;
+
+	skb_cli_init(argv[0]);
+	if (!c) {
+		skb_warn("out of memory");
+		return 2;
+	}
+	c->linktype = PCAPLINK_SLL2;
+	while (!status && (opt = skb_getopt(&cmdline, argc, argv)) != -1) {
+		if (opt == 'h' || opt == 'V') {
+			conv_free(c);
+			return 0;
+		}
+		status = take_option(c, opt, &output);
+	}
 	skb_ignore_sigpipe();
-	out_init(&c->out, skb_open_binary_output(output));
+	if (status || (fd = skb_open_binary_output(output)) < 0) {
+		conv_free(c);
+		return 2;
+	}
+	sb_init_owned(&c->out, OUT_BUF, fd);
 	if (c->pcapng)
 		ng_sink_init(&c->ng, &c->out, c->linktype);
 	else
 		pcap_sink_begin(&c->out, c->linktype);
 
-	if (optind == argc) {
-		status = convert(c, "-") ? 2 : 0;
-	} else {
-		for (int i = optind; i < argc; i++) {
-			int rc = convert(c, argv[i]);
-			if (rc)
-				status = 2;
-			if (rc == -1)
-				break;   /* damage: stop here, like the reader does */
-		}
+	status = convert_all(c, argc, argv);
+	if (!output_failed(c)) {
+		if (c->pcapng && !c->finished)
+			ng_sink_finish(&c->ng, c->lost_total);
+		sb_flush(&c->out);
 	}
-
-	if (c->pcapng && !c->finished)
-		ng_sink_finish(&c->ng, c->lost_total);
-	out_flush(&c->out);
-	check_output(c);
-	summary(c);
-	if (!status && c->pattern && !c->matched)
-		status = 1;
-	if (c->pcapng)
-		ng_sink_free(&c->ng);
-	out_free(&c->out);
-	for (size_t i = 0; i < c->nlost; i++)
-		free(c->lost[i].spec);
-	free(c->lost);
-	free(c->pattern);
+	if (output_failed(c)) {
+		status = skb_is_epipe(c->out.err) ? 0 : 2;
+	} else {
+		summary(c);
+		if (!status && c->pattern && !c->matched)
+			status = 1;
+	}
+	if (fd > STDERR_FILENO && close(fd) && !status) {
+		skb_warn("%s: %s", output, strerror(errno));
+		status = 2;
+	}
+	conv_free(c);
 	return status;
 }

@@ -3,23 +3,23 @@
 #include "sink.h"
 #include "pcaprec.h"
 
-void pcap_sink_begin(struct out *o, uint32_t linktype)
+void pcap_sink_begin(struct strbuf *o, uint32_t linktype)
 {
-	uint8_t *p = out_reserve(o, PCAP_FILE_HDR_LEN);
+	uint8_t *p = sb_reserve(o, PCAP_FILE_HDR_LEN);
 	if (!p)
 		return;
 	pcaprec_file_header(p, PCAP_SNAPLEN_MAX, linktype);
-	out_commit(o, PCAP_FILE_HDR_LEN);
+	sb_commit(o, PCAP_FILE_HDR_LEN);
 }
 
-void pcap_sink_packet(struct out *o, const struct skb_event *ev,
+void pcap_sink_packet(struct strbuf *o, const struct skb_event *ev,
 		      const struct pcaplink_frame *f, uint64_t wall_ns)
 {
 	size_t n = PCAP_REC_HDR_LEN + f->caplen;
-	uint8_t *p = out_reserve(o, n);
+	uint8_t *p = sb_reserve(o, n);
 	if (!p)
 		return;
 	pcaprec_header(p, wall_ns, f->caplen, f->orig_len);
 	pcaplink_copy(p + PCAP_REC_HDR_LEN, f, ev);
-	out_commit(o, n);
+	sb_commit(o, n);
 }

@@ -33,7 +33,7 @@ struct ng_if {
 	const struct skb_probe *last_probe;   /* already in probes (this section) */
 };
 
-void ng_sink_init(struct ng_sink *s, struct out *o, uint32_t linktype)
+void ng_sink_init(struct ng_sink *s, struct strbuf *o, uint32_t linktype)
 {
 	memset(s, 0, sizeof(*s));
 	s->out = o;
@@ -46,24 +46,24 @@ void ng_sink_init(struct ng_sink *s, struct out *o, uint32_t linktype)
  */
 static struct pcapng_opts opts;
 
-static void put_shb(struct out *o)
+static void put_shb(struct strbuf *o)
 {
 	size_t len = pcapng_shb_len(&opts);
-	uint8_t *p = out_reserve(o, len);
+	uint8_t *p = sb_reserve(o, len);
 	if (!p)
 		return;
 	pcapng_shb(p, &opts);
-	out_commit(o, len);
+	sb_commit(o, len);
 }
 
-static void put_idb(struct out *o, uint16_t linktype)
+static void put_idb(struct strbuf *o, uint16_t linktype)
 {
 	size_t len = pcapng_idb_len(&opts);
-	uint8_t *p = out_reserve(o, len);
+	uint8_t *p = sb_reserve(o, len);
 	if (!p)
 		return;
 	pcapng_idb(p, linktype, PCAP_SNAPLEN_MAX, &opts);
-	out_commit(o, len);
+	sb_commit(o, len);
 }
 
 void ng_sink_begin(struct ng_sink *s, const struct skb_info *info)
@@ -310,13 +310,13 @@ void ng_sink_packet(struct ng_sink *s, const struct skb_event *ev,
 	pcapng_opt_str(&opts, PCAPNG_OPT_COMMENT, text);
 
 	size_t total = pcapng_epb_len(f->caplen, &opts);
-	uint8_t *p = out_reserve(s->out, total);
+	uint8_t *p = sb_reserve(s->out, total);
 	if (!p)
 		return;
 	pcapng_epb_head(p, total, id, wall_ns, f->caplen, f->orig_len);
 	pcaplink_copy(p + PCAPNG_EPB_HDR_LEN, f, ev);
 	pcapng_epb_tail(p + PCAPNG_EPB_HDR_LEN + f->caplen, total, f->caplen, &opts);
-	out_commit(s->out, total);
+	sb_commit(s->out, total);
 }
 
 void ng_sink_finish(struct ng_sink *s, uint64_t lost)
@@ -343,11 +343,11 @@ void ng_sink_finish(struct ng_sink *s, uint64_t lost)
 		pcapng_opt_u64(&opts, PCAPNG_ISB_USRDELIV, f->packets);
 		pcapng_opt_str(&opts, PCAPNG_OPT_COMMENT, text);   /* last: may be cut */
 		size_t len = pcapng_isb_len(&opts);
-		uint8_t *p = out_reserve(s->out, len);
+		uint8_t *p = sb_reserve(s->out, len);
 		if (!p)
 			return;
 		pcapng_isb(p, i, f->last_ts, &opts);
-		out_commit(s->out, len);
+		sb_commit(s->out, len);
 	}
 }
 

@@ -8,20 +8,20 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "out.h"
+#include "strbuf.h"
 #include "pcaplink.h"
 #include "skb.h"
 
 /* ---- classic pcap (pcap_sink.c) ---- */
-void pcap_sink_begin(struct out *o, uint32_t linktype);
-void pcap_sink_packet(struct out *o, const struct skb_event *ev,
+void pcap_sink_begin(struct strbuf *o, uint32_t linktype);
+void pcap_sink_packet(struct strbuf *o, const struct skb_event *ev,
 		      const struct pcaplink_frame *f, uint64_t wall_ns);
 
 /* ---- pcapng (pcapng_sink.c) ---- */
 struct ng_if;
 
 struct ng_sink {
-	struct out *out;
+	struct strbuf *out;
 	uint32_t linktype;
 	bool begun;
 	struct ng_if *ifs;      /* in interface id order */
@@ -30,7 +30,7 @@ struct ng_sink {
 	uint32_t nslot;
 };
 
-void ng_sink_init(struct ng_sink *s, struct out *o, uint32_t linktype);
+void ng_sink_init(struct ng_sink *s, struct strbuf *o, uint32_t linktype);
 /* Section header block from the first section's metadata (NULL: none). */
 void ng_sink_begin(struct ng_sink *s, const struct skb_info *info);
 /* A new input section: pointers cached from the previous one are stale. */

@@ -8,6 +8,7 @@
  * matching tracking ids, and on a pipe the bounded --follow-buffer.
  */
 #include "cli.h"
+#include "opts.h"
 #include "skb.h"
 
 #include "output.h"
@@ -16,7 +17,6 @@
 #include "window.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,125 +33,109 @@ struct opts {
 };
 
 /* Why reading stopped early. */
-enum stop { GO_ON, STOP_MAX, STOP_DAMAGE, STOP_WRITE };
+enum stop { GO_ON, STOP_MAX, STOP_DAMAGE, STOP_WRITE, STOP_ERROR };
 
 struct grep {
 	struct opts o;
 	struct selector sel;
-	struct output out;
+	struct grep_output out;
 	struct trackset tracks; /* --follow: ids of packets that matched */
 	struct window win;      /* --follow on a pipe */
 	int status;             /* 2 once any error was reported */
 };
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-"Usage: %s [OPTION]... [FILE]...\n"
-"Keep the events of .skb recordings that match; write them as .skb.\n"
-"Reads FILEs, or standard input when none or '-'.\n"
-"\n"
-"Selectors (different options AND together, a repeated option ORs):\n"
-"  -p, --probe PATTERN     probe: a word matches inside the spec ('xmit'),\n"
-"                          '*?[' make a glob, 'tp:' 'k:' 'kr:' restrict the type\n"
-"  -i, --iface IFACE       interface name or index\n"
-"      --rx-iface          -i tests the receiving interface (skb_iif) instead\n"
-"  -f, --filter EXPR       pcap-filter(7) expression on the packet bytes\n"
-"      --netns INODE       network namespace inode\n"
-"      --pid PID           process id (tgid) in the event's context\n"
-"      --comm NAME         command name (glob with '*?[')\n"
-"      --mark VALUE[/MASK] skb->mark\n"
-"      --drop              drop events only\n"
-"      --reason NAME       drop reason, with or without SKB_DROP_REASON_, or a number\n"
-"      --track ID          tracking id\n"
-"      --since T           events at or after T   (T: monotonic ns as in the\n"
-"      --until T           events at or before T   events, @EPOCH_SECONDS, or\n"
-"                          YYYY-MM-DD[THH:MM[:SS[.FRAC]]][Z|+HH:MM])\n"
-"      --follow            also keep every other event of the packets (tracking\n"
-"                          ids) that matched; two passes over files, a bounded\n"
-"                          buffer on pipes\n"
-"      --follow-buffer SIZE  memory for --follow on a pipe (default 64M)\n"
-"\n"
-"Output:\n"
-"  -v, --invert-match      keep the events that do not match\n"
-"  -c, --count             print only the number of selected events\n"
-"  -m, --max-count N       stop after N selected events\n"
-"  -o, --output FILE       write to FILE instead of standard output\n"
-"  -z, --compress          compress the output (gzip members, as skbrec -z)\n"
-"  -h, --help              show this help\n"
-"  -V, --version           show the version\n"
-"\n"
-"Exit status: 0 something selected, 1 nothing selected, 2 error.\n"
-"Example: %s -p xmit run.skb | skb2pcap | tcpdump -nnr -\n",
-		skb_prog, skb_prog);
-}
 
 enum {
 	OPT_RX_IFACE = 256, OPT_NETNS, OPT_PID, OPT_COMM, OPT_MARK, OPT_DROP,
 	OPT_REASON, OPT_TRACK, OPT_SINCE, OPT_UNTIL, OPT_FOLLOW, OPT_FOLLOW_BUFFER,
 };
 
-static const struct option long_opts[] = {
-	{ "probe", required_argument, NULL, 'p' },
-	{ "iface", required_argument, NULL, 'i' },
-	{ "interface", required_argument, NULL, 'i' },
-	{ "rx-iface", no_argument, NULL, OPT_RX_IFACE },
-	{ "filter", required_argument, NULL, 'f' },
-	{ "netns", required_argument, NULL, OPT_NETNS },
-	{ "pid", required_argument, NULL, OPT_PID },
-	{ "comm", required_argument, NULL, OPT_COMM },
-	{ "mark", required_argument, NULL, OPT_MARK },
-	{ "drop", no_argument, NULL, OPT_DROP },
-	{ "reason", required_argument, NULL, OPT_REASON },
-	{ "track", required_argument, NULL, OPT_TRACK },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "until", required_argument, NULL, OPT_UNTIL },
-	{ "follow", no_argument, NULL, OPT_FOLLOW },
-	{ "follow-buffer", required_argument, NULL, OPT_FOLLOW_BUFFER },
-	{ "invert-match", no_argument, NULL, 'v' },
-	{ "count", no_argument, NULL, 'c' },
-	{ "max-count", required_argument, NULL, 'm' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "compress", no_argument, NULL, 'z' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+static const struct skb_option options[] = {
+	SKB_OPT_HEADING("Selectors (different options AND together, a repeated option ORs):"),
+	{ 'p', "probe", "PATTERN", "probe: a word matches inside the spec ('xmit'),\n"
+	  "'*?[' make a glob, 'tp:' 'k:' 'kr:' restrict the type" },
+	SKB_OPT_IFACE("interface name or index"),
+	{ 'i', "interface", "IFACE", NULL },
+	{ OPT_RX_IFACE, "rx-iface", NULL, "-i tests the receiving interface (skb_iif) instead" },
+	SKB_OPT_FILTER,
+	{ OPT_NETNS, "netns", "INODE", "network namespace inode" },
+	{ OPT_PID, "pid", "PID", "process id (tgid) in the event's context" },
+	{ OPT_COMM, "comm", "NAME", "command name (glob with '*?[')" },
+	{ OPT_MARK, "mark", "VALUE[/MASK]", "skb->mark" },
+	{ OPT_DROP, "drop", NULL, "drop events only" },
+	{ OPT_REASON, "reason", "NAME", "drop reason, with or without SKB_DROP_REASON_, or a number" },
+	{ OPT_TRACK, "track", "ID", "tracking id" },
+	{ OPT_SINCE, "since", "T", "events at or after T   (T: monotonic ns as in the" },
+	{ OPT_UNTIL, "until", "T", "events at or before T   events, @EPOCH_SECONDS, or\n"
+	  "YYYY-MM-DD[THH:MM[:SS[.FRAC]]][Z|+HH:MM])" },
+	{ OPT_FOLLOW, "follow", NULL, "also keep every other event of the packets (tracking\n"
+	  "ids) that matched; two passes over files, a bounded\n"
+	  "buffer on pipes" },
+	{ OPT_FOLLOW_BUFFER, "follow-buffer", "SIZE", "memory for --follow on a pipe (default 64M)" },
+	SKB_OPT_HEADING("Output:"),
+	{ 'v', "invert-match", NULL, "keep the events that do not match" },
+	{ 'c', "count", NULL, "print only the number of selected events" },
+	{ 'm', "max-count", "N", "stop after N selected events" },
+	SKB_OPT_OUTPUT("write to FILE instead of standard output"),
+	SKB_OPT_COMPRESS,
+	SKB_OPT_HELP,
+	SKB_OPT_VERSION,
+	SKB_OPT_END,
 };
 
-static void parse_args(struct grep *g, int argc, char **argv)
+static const struct skb_cmdline cmdline = {
+	.synopsis = "[OPTION]... [FILE]...",
+	.about = "Keep the events of .skb recordings that match; write them as .skb.\n"
+		 "Reads FILEs, or standard input when none or '-'.",
+	.opts = options,
+	.epilog = "Exit status: 0 something selected, 1 nothing selected, 2 error.\n"
+		  "Example: skbgrep -p xmit run.skb | skb2pcap | tcpdump -nnr -\n",
+};
+
+/* One option: 0, or non-zero after a message. */
+static int take_option(struct grep *g, int c)
+{
+	struct selector *s = &g->sel;
+
+	switch (c) {
+	case 'p': return sel_add_probe(s, optarg);
+	case 'i': return sel_add_iface(s, optarg);
+	case OPT_RX_IFACE: s->rx_iface = true; return 0;
+	case 'f': return sel_add_filter(s, optarg);
+	case OPT_NETNS: return sel_add_netns(s, optarg);
+	case OPT_PID: return sel_add_pid(s, optarg);
+	case OPT_COMM: return sel_add_comm(s, optarg);
+	case OPT_MARK: return sel_add_mark(s, optarg);
+	case OPT_DROP: s->drop = true; return 0;
+	case OPT_REASON: return sel_add_reason(s, optarg);
+	case OPT_TRACK: return sel_add_track(s, optarg);
+	case OPT_SINCE: return sel_set_since(s, optarg);
+	case OPT_UNTIL: return sel_set_until(s, optarg);
+	case OPT_FOLLOW: g->o.follow = true; return 0;
+	case OPT_FOLLOW_BUFFER:
+		return skb_parse_size("--follow-buffer", optarg, 1u << 16, SIZE_MAX / 2,
+				      &g->o.follow_buffer);
+	case 'v': g->o.invert = true; return 0;
+	case 'c': g->o.count = true; return 0;
+	case 'm': return skb_parse_u64("-m", optarg, 1, UINT64_MAX, &g->o.max);
+	case 'o': g->o.output = optarg; return 0;
+	case 'z': g->o.compress = true; return 0;
+	}
+	return -1;
+}
+
+/* The options into g: 0, -1 to exit 0 (help, version), 2 on bad usage. */
+static int parse_args(struct grep *g, int argc, char **argv)
 {
 	struct selector *s = &g->sel;
 	int c, bad = 0;
+
 	g->o.follow_buffer = FOLLOW_BUFFER_DEFAULT;
-	while ((c = getopt_long(argc, argv, "p:i:f:vcm:o:zhV", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': bad |= sel_add_probe(s, optarg); break;
-		case 'i': bad |= sel_add_iface(s, optarg); break;
-		case OPT_RX_IFACE: s->rx_iface = true; break;
-		case 'f': bad |= sel_add_filter(s, optarg); break;
-		case OPT_NETNS: bad |= sel_add_netns(s, optarg); break;
-		case OPT_PID: bad |= sel_add_pid(s, optarg); break;
-		case OPT_COMM: bad |= sel_add_comm(s, optarg); break;
-		case OPT_MARK: bad |= sel_add_mark(s, optarg); break;
-		case OPT_DROP: s->drop = true; break;
-		case OPT_REASON: bad |= sel_add_reason(s, optarg); break;
-		case OPT_TRACK: bad |= sel_add_track(s, optarg); break;
-		case OPT_SINCE: bad |= sel_set_since(s, optarg); break;
-		case OPT_UNTIL: bad |= sel_set_until(s, optarg); break;
-		case OPT_FOLLOW: g->o.follow = true; break;
-		case OPT_FOLLOW_BUFFER:
-			bad |= skb_parse_size("--follow-buffer", optarg, 1u << 16,
-					      SIZE_MAX / 2, &g->o.follow_buffer);
-			break;
-		case 'v': g->o.invert = true; break;
-		case 'c': g->o.count = true; break;
-		case 'm': bad |= skb_parse_u64("-m", optarg, 1, UINT64_MAX, &g->o.max); break;
-		case 'o': g->o.output = optarg; break;
-		case 'z': g->o.compress = true; break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("skbgrep %s\n", SKBTOOLS_VERSION); exit(0);
-		default: bad = -1; break;
-		}
+	while ((c = skb_getopt(&cmdline, argc, argv)) != -1) {
+		if (c == 'h' || c == 'V')
+			return -1;
+		if (c == '?')
+			return 2;   /* skb_getopt said what and where to look */
+		bad |= take_option(g, c);
 	}
 	if (s->rx_iface && !s->n_iface) {
 		skb_warn("--rx-iface says how -i matches; give -i IFACE too");
@@ -162,9 +146,10 @@ static void parse_args(struct grep *g, int argc, char **argv)
 		bad = -1;
 	}
 	if (bad) {
-		fprintf(stderr, "Try '%s --help' for more information.\n", skb_prog);
-		exit(2);
+		skb_usage_hint();
+		return 2;
 	}
+	return 0;
 }
 
 /* ---- one pass over the inputs ---- */
@@ -189,7 +174,7 @@ static bool keep(const struct grep *g, const struct skb_event *ev, bool matched)
 
 static enum stop emit(struct grep *g, const struct skb_event *ev)
 {
-	int err = out_event(&g->out, ev);
+	int err = gout_event(&g->out, ev);
 	if (err)
 		return write_failed(g, err);
 	return g->o.max && g->out.selected >= g->o.max ? STOP_MAX : GO_ON;
@@ -202,7 +187,7 @@ static enum stop window_release(struct grep *g)
 	enum stop st = GO_ON;
 	int err = 0;
 	if (e->is_lost)
-		err = out_lost(&g->out, &e->lost);
+		err = gout_lost(&g->out, &e->lost);
 	else if (keep(g, &e->ev, e->matched))
 		st = emit(g, &e->ev);
 	window_drop(&g->win);
@@ -217,10 +202,19 @@ static enum stop window_flush(struct grep *g)
 	return st;
 }
 
-static void remember(struct grep *g, const struct skb_event *ev)
+/* Out of memory while reading: what is selected so far is still written. */
+static enum stop no_memory(struct grep *g, const char *what)
+{
+	skb_warn("out of memory (%s)", what);
+	g->status = 2;
+	return STOP_ERROR;
+}
+
+static enum stop remember(struct grep *g, const struct skb_event *ev)
 {
 	if (ev->track && trackset_add(&g->tracks, ev->track))
-		skb_die(2, "out of memory (--follow: too many matching packets)");
+		return no_memory(g, "--follow: too many matching packets");
+	return GO_ON;
 }
 
 /* Record handling for each mode.  collect: first pass of --follow over
@@ -233,14 +227,12 @@ static enum stop on_event(struct grep *g, enum mode m, const struct skb_record *
 	bool matched = sel_match(&g->sel, ev, rec->info);
 	switch (m) {
 	case COLLECT:
-		if (matched)
-			remember(g, ev);
-		return GO_ON;
+		return matched ? remember(g, ev) : GO_ON;
 	case WINDOWED:
-		if (matched)
-			remember(g, ev);
+		if (matched && remember(g, ev) != GO_ON)
+			return STOP_ERROR;
 		if (window_push_event(&g->win, ev, matched))
-			skb_die(2, "out of memory (--follow-buffer)");
+			return no_memory(g, "--follow-buffer");
 		while (window_full(&g->win)) {
 			enum stop st = window_release(g);
 			if (st != GO_ON)
@@ -260,10 +252,10 @@ static enum stop on_lost(struct grep *g, enum mode m, const struct skb_record *r
 		return GO_ON;
 	if (m == WINDOWED) {
 		if (window_push_lost(&g->win, &rec->lost))
-			skb_die(2, "out of memory (--follow-buffer)");
+			return no_memory(g, "--follow-buffer");
 		return GO_ON;
 	}
-	err = out_lost(&g->out, &rec->lost);
+	err = gout_lost(&g->out, &rec->lost);
 	return err ? write_failed(g, err) : GO_ON;
 }
 
@@ -271,19 +263,26 @@ static enum stop on_lost(struct grep *g, enum mode m, const struct skb_record *r
 static struct skb_reader *open_input(struct grep *g, enum mode m, const char *path,
 				     bool rewind)
 {
-	const char *err = NULL;
+	char err[512];
 	if (rewind && !strcmp(path, "-") && lseek(STDIN_FILENO, 0, SEEK_SET) < 0) {
 		skb_warn("-: cannot rewind for --follow: %s", strerror(errno));
 		g->status = 2;
 		return NULL;
 	}
-	struct skb_reader *r = skbr_open(path, &err);
+	struct skb_reader *r = skbr_open(path, err, sizeof(err));
 	if (!r) {
 		if (m != COLLECT)       /* said once, by the pass that writes */
-			skb_warn("%s", err ? err : path);
+			skb_warn("%s", err);
 		g->status = 2;
 	}
 	return r;
+}
+
+/* The reader is about to wait on a live input: pass on what is selected
+ * (skbrec -o - | skbgrep ... | skbcat shows events as they come). */
+static void on_idle(void *arg)
+{
+	gout_flush(arg);
 }
 
 static enum stop read_input(struct grep *g, enum mode m, const char *path, bool rewind)
@@ -296,6 +295,8 @@ static enum stop read_input(struct grep *g, enum mode m, const char *path, bool 
 
 	if (!r)
 		return GO_ON;   /* like grep: report, go on with the next file */
+	if (m == PLAIN)
+		skbr_set_idle(r, on_idle, &g->out);
 	while (st == GO_ON && (n = skbr_next(r, &rec)) > 0) {
 		/* The output section follows the input's: set at the start of
 		 * each input and again at each new input section (held --follow
@@ -303,7 +304,7 @@ static enum stop read_input(struct grep *g, enum mode m, const char *path, bool 
 		if (rec.kind == SKB_SECTION && m == WINDOWED)
 			st = window_flush(g);
 		if (st == GO_ON && m != COLLECT && (!info || rec.kind == SKB_SECTION)) {
-			int err = out_section(&g->out, rec.info);
+			int err = gout_section(&g->out, rec.info);
 			if (err)
 				st = write_failed(g, err);
 		}
@@ -354,32 +355,45 @@ static bool all_seekable(char **paths, int n)
 	return true;
 }
 
+/* Every pass the options ask for. */
+static enum stop run(struct grep *g, char **paths, int npaths)
+{
+	enum stop st;
+
+	if (!g->o.follow)
+		return read_all(g, PLAIN, paths, npaths, false);
+	if (all_seekable(paths, npaths)) {
+		st = read_all(g, COLLECT, paths, npaths, false);
+		return st == STOP_ERROR ? st : read_all(g, PLAIN, paths, npaths, true);
+	}
+	window_init(&g->win, g->o.follow_buffer);
+	return read_all(g, WINDOWED, paths, npaths, false);
+}
+
 int main(int argc, char **argv)
 {
 	static char *stdin_only[] = { "-" };
 	struct grep g = { 0 };
+	int fd = -1, rc;
 
 	skb_cli_init(argv[0]);
-	parse_args(&g, argc, argv);
+	rc = parse_args(&g, argc, argv);
+	if (!rc) {
+		skb_ignore_sigpipe();
+		if (!g.o.count && (fd = skb_open_binary_output(g.o.output)) < 0)
+			rc = 2;
+	}
+	if (rc) {
+		sel_free(&g.sel);
+		return rc < 0 ? 0 : rc;
+	}
 	char **paths = optind < argc ? argv + optind : stdin_only;
 	int npaths = optind < argc ? argc - optind : 1;
 
-	skb_ignore_sigpipe();
-	out_init(&g.out, g.o.count ? -1 : skb_open_binary_output(g.o.output),
-		 g.o.compress ? SKBW_COMPRESS : 0);
-
-	enum stop st;
-	if (!g.o.follow) {
-		st = read_all(&g, PLAIN, paths, npaths, false);
-	} else if (all_seekable(paths, npaths)) {
-		read_all(&g, COLLECT, paths, npaths, false);
-		st = read_all(&g, PLAIN, paths, npaths, true);
-	} else {
-		window_init(&g.win, g.o.follow_buffer);
-		st = read_all(&g, WINDOWED, paths, npaths, false);
-	}
-
-	int err = out_finish(&g.out, st != STOP_DAMAGE);
+	gout_init(&g.out, fd, g.o.compress ? SKBW_COMPRESS : 0);
+	enum stop st = run(&g, paths, npaths);
+	/* after damage or an error the output stays visibly unfinished */
+	int err = gout_finish(&g.out, st != STOP_DAMAGE && st != STOP_ERROR);
 	if (err && st != STOP_WRITE)
 		write_failed(&g, err);
 	if (g.o.count && st != STOP_WRITE) {
@@ -389,7 +403,7 @@ int main(int argc, char **argv)
 			g.status = 2;
 		}
 	}
-	if (g.o.output && close(g.out.fd) && !g.status) {
+	if (fd > STDERR_FILENO && close(fd) && !g.status) {
 		skb_warn("%s: %s", g.o.output, strerror(errno));
 		g.status = 2;
 	}

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-void out_init(struct output *o, int fd, int flags)
+void gout_init(struct grep_output *o, int fd, int flags)
 {
-	*o = (struct output){ .fd = fd, .flags = flags };
+	*o = (struct grep_output){ .fd = fd, .flags = flags };
 }
 
 static bool same_str(const char *a, const char *b)
@@ -42,15 +42,12 @@ static void free_info(struct skb_info *i)
 	*i = (struct skb_info){ 0 };
 }
 
-static char *dup_or_die(const char *s)
+static char *dup_str(const char *s)
 {
-	char *d = strdup(s ? s : "");
-	if (!d)
-		skb_die(2, "out of memory");
-	return d;
+	return strdup(s ? s : "");
 }
 
-int out_section(struct output *o, const struct skb_info *info)
+int gout_section(struct grep_output *o, const struct skb_info *info)
 {
 	if (o->err)
 		return o->err;
@@ -64,17 +61,19 @@ int out_section(struct output *o, const struct skb_info *info)
 	}
 	free_info(&o->info);
 	o->info = *info;
-	o->info.tool = dup_or_die(info->tool);
-	o->info.host = dup_or_die(info->host);
-	o->info.kernel = dup_or_die(info->kernel);
-	o->info.cmdline = dup_or_die(info->cmdline);
+	o->info.tool = dup_str(info->tool);
+	o->info.host = dup_str(info->host);
+	o->info.kernel = dup_str(info->kernel);
+	o->info.cmdline = dup_str(info->cmdline);
+	if (!o->info.tool || !o->info.host || !o->info.kernel || !o->info.cmdline)
+		return o->err = -ENOMEM;
 	o->w = skbw_open_fd(o->fd, &o->info, o->flags);
 	if (!o->w)
 		return o->err = errno ? -errno : -EIO;
 	return 0;
 }
 
-int out_event(struct output *o, const struct skb_event *ev)
+int gout_event(struct grep_output *o, const struct skb_event *ev)
 {
 	o->selected++;
 	if (o->fd < 0)
@@ -87,7 +86,7 @@ int out_event(struct output *o, const struct skb_event *ev)
 	return err;
 }
 
-int out_lost(struct output *o, const struct skb_lost *lost)
+int gout_lost(struct grep_output *o, const struct skb_lost *lost)
 {
 	if (o->fd < 0)
 		return 0;
@@ -99,7 +98,13 @@ int out_lost(struct output *o, const struct skb_lost *lost)
 	return err;
 }
 
-int out_finish(struct output *o, bool complete)
+void gout_flush(struct grep_output *o)
+{
+	if (o->w && !o->err)
+		o->err = skbw_flush(o->w);
+}
+
+int gout_finish(struct grep_output *o, bool complete)
 {
 	int err = o->err;
 	if (o->w) {

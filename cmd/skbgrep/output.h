@@ -12,7 +12,7 @@
 
 #include "skb.h"
 
-struct output {
+struct grep_output {
 	int fd;                 /* -1: count only */
 	int flags;              /* SKBW_COMPRESS with -z */
 	struct skb_writer *w;   /* NULL until the first section is known */
@@ -21,14 +21,16 @@ struct output {
 	int err;                /* first write error, -errno */
 };
 
-void out_init(struct output *o, int fd, int flags);
+void gout_init(struct grep_output *o, int fd, int flags);
 /* Make sure the current output section carries INFO's metadata; 0 or -errno. */
-int out_section(struct output *o, const struct skb_info *info);
-/* Into the current section (out_section() must have been called once). */
-int out_event(struct output *o, const struct skb_event *ev);
-int out_lost(struct output *o, const struct skb_lost *lost);
+int gout_section(struct grep_output *o, const struct skb_info *info);
+/* Into the current section (gout_section() must have been called once). */
+int gout_event(struct grep_output *o, const struct skb_event *ev);
+int gout_lost(struct grep_output *o, const struct skb_lost *lost);
+/* Hand what is buffered to the fd (a live input keeps us waiting). */
+void gout_flush(struct grep_output *o);
 /* Write END and flush (complete=false: flush only, leaving the stream
  * visibly truncated after damaged input).  0 or -errno. */
-int out_finish(struct output *o, bool complete);
+int gout_finish(struct grep_output *o, bool complete);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "pktfilter.h"
+#include "probespec.h"
 #include "skb.h"
 
 #include <fnmatch.h>

@@ -118,7 +118,7 @@ static void perm_hint(int err)
 {
 	if (err == EPERM || err == EACCES)
 		skb_warn("permission denied loading BPF programs: run as root "
-			 "(or with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)");
+			 "(or with CAP_BPF and CAP_PERFMON)");
 	else
 		skb_warn("cannot load the BPF programs: %s (run with -vv for "
 			 "the verifier's log)", errstr(err));
@@ -218,7 +218,7 @@ int recbpf_stack_fd(const struct rec_bpf *b)
 
 static uint64_t cfg_of(const struct rec_probe *p)
 {
-	return SKBREC_CFG(p->p.id, p->args.skb,
+	return SKBREC_CFG(p->index, p->args.skb,
 			  p->args.reason < 0 ? SKBREC_NO_ARG : p->args.reason, p->stack);
 }
 

@@ -43,8 +43,6 @@ struct events {
 	struct iface_node *ifaces[NBUCKET];
 	struct ctx_node *ctxs[NBUCKET];
 	struct stack_node *stacks[NBUCKET];
-	uint32_t next_ctx, next_stack;
-	uint16_t next_iface;
 	uint64_t malformed;
 };
 
@@ -80,7 +78,6 @@ static const struct skb_iface *iface_of(struct events *es, const struct skbrec_e
 	if (!n)
 		return NULL;
 	memcpy(n->name, r->ifname, SKBREC_IFNAMSIZ);   /* NUL at [16] from calloc */
-	n->i.id = es->next_iface++;
 	n->i.netns = r->netns;
 	n->i.ifindex = r->ifindex;
 	n->i.name = n->name;
@@ -102,7 +99,6 @@ static const struct skb_ctx *ctx_of(struct events *es, const struct skbrec_event
 	if (!n)
 		return NULL;
 	memcpy(n->comm, r->comm, SKBREC_COMM_LEN);
-	n->c.id = es->next_ctx++;
 	n->c.cpu = (uint16_t)r->cpu;
 	n->c.pid = r->pid;
 	n->c.tid = r->tid;
@@ -167,7 +163,6 @@ static const struct skb_stack *stack_of(struct events *es, int32_t kid)
 			f->off = 0;
 		n->s.n++;
 	}
-	n->s.id = es->next_stack++;
 	n->s.frame = n->f;
 	n->next = es->stacks[b];
 	es->stacks[b] = n;
@@ -218,17 +213,6 @@ int events_decode(struct events *es, const void *data, size_t size, struct skb_e
 	ev->drop_reason = r->drop_reason;
 	ev->rx_ifindex = r->rx_ifindex;
 	ev->data = r->data;
-	ev->fields = SKB_F_ORIG_LEN | SKB_F_SKB_LEN | SKB_F_PROTOCOL | SKB_F_MARK |
-		     SKB_F_HASH | SKB_F_PRIORITY | SKB_F_QUEUE | SKB_F_CSUM | SKB_F_GSO |
-		     SKB_F_CLONE | SKB_F_RX_IF;
-	if (r->vlan_proto)
-		ev->fields |= SKB_F_VLAN;
-	if (r->flags & SKBREC_DROP)
-		ev->fields |= SKB_F_DROP;
-	if (ev->stack)
-		ev->fields |= SKB_F_STACK;
-	if (!ev->iface)
-		ev->fields |= SKB_F_NETNS;
 	return 0;
 }
 

@@ -150,7 +150,6 @@ void kbtf_proto_args(const struct btf *btf, uint32_t proto_id, int skip,
 	const struct btf_param *p;
 	int n;
 
-	a->nargs = 0;
 	a->skb = a->reason = -1;
 	if (!t || !btf_is_func_proto(t))
 		return;
@@ -163,7 +162,6 @@ void kbtf_proto_args(const struct btf *btf, uint32_t proto_id, int skip,
 			a->skb = i - skip;
 		else if (a->reason < 0 && is_drop_reason(btf, p[i].type))
 			a->reason = i - skip;
-		a->nargs++;
 	}
 }
 

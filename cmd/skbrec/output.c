@@ -3,7 +3,8 @@
  * output.c - skbrec's output: one .skb stream on stdout or a file, or with
  * -C SIZE a series FILE.0, FILE.1, ... each a complete file of its own
  * (header, drop-reason names, dictionaries re-emitted, END record), -W N
- * keeping only the last N.
+ * keeping only the last N.  Errors are reported here, once, naming the
+ * file they happened on; callers get -errno and only decide to stop.
  */
 #include "skbrec.h"
 #include "cli.h"
@@ -14,12 +15,14 @@
 #include <string.h>
 #include <unistd.h>
 
-struct output {
-	struct output_opts o;
+struct rec_output {
+	struct recout_opts o;
 	struct skb_writer *w;
 	int fd;
 	unsigned seq;           /* number of the current rotated file */
 	uint64_t done_bytes;    /* bytes of files already closed */
+	char path[4096];        /* the file being written, "stdout" */
+	int err;                /* first error, reported; sticky */
 };
 
 static int put_reason(void *arg, uint32_t value, const char *name)
@@ -27,34 +30,49 @@ static int put_reason(void *arg, uint32_t value, const char *name)
 	return skbw_drop_reason(arg, value, name) ? 1 : 0;
 }
 
-static int start(struct output *out)
+/* The first error, said once (a closed pipe quietly): then sticky. */
+static int failed(struct rec_output *out, int err)
 {
-	char path[4096];
+	if (err && !out->err) {
+		out->err = err;
+		if (!skb_is_epipe(err))
+			skb_warn("%s: %s", out->path, strerror(-err));
+	}
+	return out->err;
+}
+
+static int start(struct rec_output *out)
+{
 	const char *p = out->o.path;
 
 	if (out->o.rotate_size) {
-		snprintf(path, sizeof(path), "%s.%u", out->o.path, out->seq);
-		p = path;
+		snprintf(out->path, sizeof(out->path), "%s.%u", out->o.path, out->seq);
+		p = out->path;
+	} else {
+		snprintf(out->path, sizeof(out->path), "%s",
+			 p && strcmp(p, "-") ? p : "stdout");
 	}
-	out->fd = skb_open_binary_output(p);
+	out->fd = skb_open_binary_output(p);   /* says why it cannot */
+	if (out->fd < 0)
+		return out->err = -EIO;
 	out->w = skbw_open_fd(out->fd, out->o.info, out->o.flags);
-	if (!out->w) {
-		skb_warn("%s: %s", p ? p : "stdout", strerror(errno));
-		return -1;
-	}
+	if (!out->w)
+		return failed(out, errno ? -errno : -ENOMEM);
 	if (out->o.btf)
 		kbtf_drop_reasons(out->o.btf, put_reason, out->w);
 	if (out->o.rotate_size && out->o.keep && out->seq >= out->o.keep) {
-		snprintf(path, sizeof(path), "%s.%u", out->o.path, out->seq - out->o.keep);
-		if (unlink(path) && errno != ENOENT)
-			skb_warn("%s: %s", path, strerror(errno));
+		char old[4096];
+
+		snprintf(old, sizeof(old), "%s.%u", out->o.path, out->seq - out->o.keep);
+		if (unlink(old) && errno != ENOENT)
+			skb_warn("%s: %s", old, strerror(errno));
 	}
 	return 0;
 }
 
-struct output *output_open(const struct output_opts *o)
+struct rec_output *recout_open(const struct recout_opts *o)
 {
-	struct output *out = calloc(1, sizeof(*out));
+	struct rec_output *out = calloc(1, sizeof(*out));
 
 	if (!out) {
 		skb_warn("out of memory");
@@ -63,66 +81,73 @@ struct output *output_open(const struct output_opts *o)
 	out->o = *o;
 	out->fd = -1;
 	if (start(out)) {
-		free(out);
+		recout_close(out);
 		return NULL;
 	}
 	return out;
 }
 
-static int finish(struct output *out)
+/* END record, flush, close this file. */
+static int finish(struct rec_output *out)
 {
-	int err = skbw_close(out->w);
+	int err = out->w ? skbw_close(out->w) : 0;
 
 	out->w = NULL;
 	if (out->fd > STDERR_FILENO && close(out->fd) && !err)
 		err = -errno;
 	out->fd = -1;
-	return err;
+	return failed(out, err);
 }
 
-static int rotate(struct output *out)
+static int rotate(struct rec_output *out)
 {
 	uint64_t bytes = skbw_bytes(out->w);
-	int err;
 
-	err = finish(out);
+	if (finish(out))
+		return out->err;
 	out->done_bytes += bytes;
-	if (err)
-		return err;
 	out->seq++;
-	return start(out) ? -EIO : 0;
+	return start(out);
 }
 
-int output_event(struct output *out, const struct skb_event *ev)
+int recout_event(struct rec_output *out, const struct skb_event *ev)
 {
-	if (out->o.rotate_size && skbw_bytes(out->w) >= out->o.rotate_size) {
-		int err = rotate(out);
-
-		if (err)
-			return err;
-	}
-	return skbw_event(out->w, ev);
+	if (out->err)
+		return out->err;
+	if (out->o.rotate_size && skbw_bytes(out->w) >= out->o.rotate_size && rotate(out))
+		return out->err;
+	return failed(out, skbw_event(out->w, ev));
 }
 
-int output_lost(struct output *out, const struct skb_lost *l)
+int recout_lost(struct rec_output *out, const struct skb_lost *l)
 {
-	return skbw_lost(out->w, l);
+	return out->err ? out->err : failed(out, skbw_lost(out->w, l));
 }
 
-int output_flush(struct output *out)
+int recout_flush(struct rec_output *out)
 {
-	return skbw_flush(out->w);
+	return out->err ? out->err : failed(out, skbw_flush(out->w));
 }
 
-uint64_t output_bytes(const struct output *out)
+uint64_t recout_bytes(const struct rec_output *out)
 {
 	return out->done_bytes + (out->w ? skbw_bytes(out->w) : 0);
 }
 
-int output_close(struct output *out)
+int recout_close(struct rec_output *out)
 {
-	int err = out->w ? finish(out) : 0;
+	int err;
 
+	if (!out)
+		return 0;
+	/* after a write error the file is cut: leave it without its END so
+	 * readers call it truncated, rather than write more into the error */
+	if (out->err && out->w) {
+		skbw_abort(out->w);
+		out->w = NULL;
+	}
+	finish(out);
+	err = out->err;
 	free(out);
 	return err;
 }

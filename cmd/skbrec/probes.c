@@ -12,6 +12,7 @@
  */
 #include "skbrec.h"
 #include "cli.h"
+#include "probespec.h"
 #include "../../bpf/skbrec.h"
 
 #include <bpf/btf.h>
@@ -88,8 +89,8 @@ static int build_index(struct kbtf *k, bool tps, struct index *ix)
 			ix->v[ix->n++] = (struct ent){ name, id, s };
 		}
 	}
-	/* stable order: vmlinux first for duplicates (qsort is not stable,
-	 * so compare src too) */
+	/* by name only; find() prefers vmlinux among equal names (a module
+	 * may define a function vmlinux has too) */
 	qsort(ix->v, ix->n, sizeof(*ix->v), ent_cmp);
 	return 0;
 }
@@ -157,21 +158,10 @@ static void ctx_free(struct ctx *c)
  * Returns a malloc'd target or NULL after a message. */
 static char *parse_spec(const char *spec, int *kind, bool *stack)
 {
-	static const struct { const char *p; int kind; } types[] = {
-		{ "tp:", SKB_PROBE_TP }, { "k:", SKB_PROBE_KPROBE },
-		{ "kprobe:", SKB_PROBE_KPROBE }, { "kr:", SKB_PROBE_KRETPROBE },
-		{ "kretprobe:", SKB_PROBE_KRETPROBE },
-	};
-	const char *t = spec;
+	const char *t;
 	char *target, *slash;
 
-	*kind = 0;
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strncmp(spec, types[i].p, strlen(types[i].p))) {
-			*kind = types[i].kind;
-			t = spec + strlen(types[i].p);
-			break;
-		}
+	*kind = skb_probe_kind_parse(spec, &t);
 	target = strdup(t);
 	if (!target) {
 		skb_warn("out of memory");
@@ -233,11 +223,10 @@ static int add_probe(struct rec_probes *ps, int kind, const char *name,
 		     const char *event, const struct kbtf_src *src, uint32_t btf_id,
 		     const struct kbtf_args *a, bool stack, int group, bool glob)
 {
-	const char *pfx = kind == SKB_PROBE_TP ? "tp" : kind == SKB_PROBE_KPROBE ? "k" : "kr";
 	struct rec_probe *p;
 	char *spec;
 
-	if (asprintf(&spec, "%s:%s", pfx, name) < 0)
+	if (asprintf(&spec, "%s:%s", skb_probe_kind_prefix(kind), name) < 0)
 		return -1;
 	for (size_t i = 0; i < ps->n; i++)
 		if (!strcmp(ps->v[i].spec, spec)) {   /* same probe twice */
@@ -269,7 +258,7 @@ static int add_probe(struct rec_probes *ps, int kind, const char *name,
 		free(spec);
 		return -1;
 	}
-	p->p.id = (uint16_t)ps->n;
+	p->index = (unsigned)ps->n;
 	p->p.kind = (uint8_t)kind;
 	p->p.flags = probe_direction(name);
 	p->p.spec = p->spec;
@@ -288,7 +277,6 @@ static void tp_args(struct ctx *c, const struct ent *e, struct kbtf_args *a)
 	const struct btf *btf = c->k->src[e->src].btf;
 	const struct btf_type *t = btf__type_by_id(btf, e->id);
 
-	a->nargs = 0;
 	a->skb = a->reason = -1;
 	/* typedef -> pointer -> func proto (void *ctx, args...) */
 	if (!t || !btf_is_typedef(t))
@@ -304,7 +292,6 @@ static void func_args(struct ctx *c, const struct ent *e, struct kbtf_args *a)
 	const struct btf *btf = c->k->src[e->src].btf;
 	const struct btf_type *t = btf__type_by_id(btf, e->id);
 
-	a->nargs = 0;
 	a->skb = a->reason = -1;
 	if (t && btf_is_func(t))
 		kbtf_proto_args(btf, t->type, 0, a);

@@ -3,7 +3,8 @@
  * skbrec.h - what the parts of skbrec share: the probe list (probes.c),
  * the kernel's BTF (kbtf.c), tracefs names (tracefs.c), loading and
  * attaching (attach.c), kernel symbols (ksyms.c), turning ring records into
- * .skb events (events.c) and the rotating output (output.c).
+ * .skb events (events.c), the rotating output (output.c), the command line
+ * (main.c) and the recording itself (record.c).
  */
 #ifndef SKBREC_INTERNAL_H
 #define SKBREC_INTERNAL_H
@@ -38,7 +39,6 @@ int kbtf_obj_fd(const struct kbtf_src *s);
 
 /* Where the struct sk_buff * (and enum skb_drop_reason) arguments are. */
 struct kbtf_args {
-	int nargs;
 	int skb;                /* -1: none */
 	int reason;             /* -1: none */
 };
@@ -63,7 +63,10 @@ enum rec_how {
 };
 
 struct rec_probe {
-	struct skb_probe p;     /* id, kind, spec: what the file records */
+	struct skb_probe p;     /* kind, flags, spec: what the file records
+				   (p.id is unused: the writer numbers probes) */
+	unsigned index;         /* in rec_probes.v: the probe number the BPF
+				   programs report and count losses under */
 	char *spec;             /* owned storage behind p.spec */
 	char *event;            /* tracepoint name (no subsystem) or function */
 	const struct kbtf_src *src;
@@ -82,6 +85,13 @@ struct rec_probes {
 	size_t n, cap;
 	int groups;
 };
+
+/* The rec_probe an event's probe belongs to (events.c sets ev->probe to
+ * &rec_probe.p). */
+static inline struct rec_probe *rec_probe_of(const struct skb_probe *p)
+{
+	return (struct rec_probe *)((char *)p - offsetof(struct rec_probe, p));
+}
 
 /*
  * Expand the -p specs into probes.  Unknown names and probes without an
@@ -138,8 +148,8 @@ void events_free(struct events *es);
 
 /* ---- output with -C/-W rotation (output.c) ---- */
 
-struct output;
-struct output_opts {
+struct rec_output;
+struct recout_opts {
 	const char *path;       /* NULL or "-": stdout */
 	uint64_t rotate_size;   /* -C, 0: none */
 	unsigned keep;          /* -W, 0: all */
@@ -147,12 +157,34 @@ struct output_opts {
 	const struct skb_info *info;
 	struct kbtf *btf;       /* drop reason names, written to every file */
 };
-struct output *output_open(const struct output_opts *o);
-int output_event(struct output *out, const struct skb_event *ev);
-int output_lost(struct output *out, const struct skb_lost *l);
-int output_flush(struct output *out);
-uint64_t output_bytes(const struct output *out);
-/* END record, flush; 0 or -errno. */
-int output_close(struct output *out);
+/* NULL after a message. */
+struct rec_output *recout_open(const struct recout_opts *o);
+int recout_event(struct rec_output *out, const struct skb_event *ev);
+int recout_lost(struct rec_output *out, const struct skb_lost *l);
+int recout_flush(struct rec_output *out);
+uint64_t recout_bytes(const struct rec_output *out);
+/* END record, flush, free; 0 or -errno. */
+int recout_close(struct rec_output *out);
+
+/* ---- the command line (main.c) and one recording (record.c) ---- */
+
+struct rec_config {
+	char **specs;           /* -p, or the default probes */
+	size_t nspecs;
+	const char *path;       /* -o; NULL or "-": stdout */
+	const char *cmd;        /* --cmd */
+	uint32_t snaplen;       /* -s */
+	uint64_t count;         /* -c, 0: no limit */
+	uint64_t duration;      /* -d seconds, 0: none */
+	uint64_t ring;          /* -b, a power of two */
+	uint64_t rotate;        /* -C */
+	unsigned keep;          /* -W */
+	int wflags;             /* SKBW_*: -z */
+	bool quiet, stack_all, no_fentry, no_tp_btf;
+	char *cmdline;          /* for the file header */
+};
+
+/* Set up, record until told to stop, print the summary: the exit status. */
+int record(const struct rec_config *cfg);
 
 #endif

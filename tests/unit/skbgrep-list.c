@@ -32,13 +32,13 @@ int main(int argc, char **argv)
 	bool ts_only = argc > 1 && !strcmp(argv[1], "-t");
 	int a = 1 + (wall_only || ts_only);
 	const char *path = argc > a ? argv[a] : "-";
-	const char *err = NULL;
-	struct skb_reader *r = skbr_open(path, &err);
+	char err[512];
+	struct skb_reader *r = skbr_open(path, err, sizeof(err));
 	struct skb_record rec;
 	int n;
 
 	if (!r) {
-		fprintf(stderr, "skbgrep-list: %s\n", err ? err : path);
+		fprintf(stderr, "skbgrep-list: %s\n", err);
 		return 2;
 	}
 	while ((n = skbr_next(r, &rec)) > 0) {
