@@ -74,7 +74,7 @@ TEST_OBJS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%.o,$(wildcard tests/unit
 # Kernel types for skbrec's BPF side, as bpftool's Makefile finds them: a
 # ready header (VMLINUX_H), or BTF from VMLINUX_BTF if given (only there),
 # else from the usual places.  CO-RE relocates every field access to the
-# running kernel at load time, so any kernel's types will do.
+# running kernel at load time, so they need not be the running kernel's.
 KREL := $(shell uname -r)
 ifneq ($(strip $(VMLINUX_BTF)),)
 VMLINUX_BTF_PATHS := $(VMLINUX_BTF)
