@@ -1,6 +1,13 @@
 # SPDX-License-Identifier: MIT
 # skbtools - one non-recursive Makefile.
 #   make            build lib, BPF objects + skeleton, the four programs into $(O)
+#                   (and pcap2skb, the unit tests).  skbrec's BPF side needs the
+#                   kernel's types: VMLINUX_H=FILE (a ready vmlinux.h, copied),
+#                   else kernel BTF from VMLINUX_BTF=FILE if given, else the first
+#                   of /sys/kernel/btf/vmlinux, /boot/vmlinux-$(uname -r),
+#                   /lib/modules/$(uname -r)/build/vmlinux.  Without either,
+#                   skbrec is skipped (one line says why) and the rest builds:
+#                   make, make check and make install still succeed.
 #   make check      build and run every test (tests/run.sh), ends "N passed, N failed"
 #   make SAN=1      build with ASan+UBSan (into build-san unless O= is given)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -64,7 +71,34 @@ TEST_PROGS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(wildcard tests/unit/*.c))
 # named here so make keeps them (not intermediate files of a pattern chain)
 TEST_OBJS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%.o,$(wildcard tests/unit/*.c))
 
-all: $(addprefix $(O)/,$(PROGS)) $(O)/pcap2skb $(TEST_PROGS) $(TEST_OBJS)
+# Kernel types for skbrec's BPF side, as bpftool's Makefile finds them: a
+# ready header (VMLINUX_H), or BTF from VMLINUX_BTF if given (only there),
+# else from the usual places.  CO-RE relocates every field access to the
+# running kernel at load time, so they need not be the running kernel's.
+KREL := $(shell uname -r)
+ifneq ($(strip $(VMLINUX_BTF)),)
+VMLINUX_BTF_PATHS := $(VMLINUX_BTF)
+else
+VMLINUX_BTF_PATHS := /sys/kernel/btf/vmlinux /boot/vmlinux-$(KREL) \
+                     /lib/modules/$(KREL)/build/vmlinux
+endif
+VMLINUX_BTF_FOUND := $(firstword $(wildcard $(VMLINUX_BTF_PATHS)))
+NO_BTF := no kernel BTF found (looked in: $(strip $(VMLINUX_BTF_PATHS))); \
+          set VMLINUX_BTF=FILE or VMLINUX_H=FILE
+ifneq ($(strip $(VMLINUX_H)),)
+VMLINUX_FROM := header $(abspath $(VMLINUX_H))
+else ifneq ($(VMLINUX_BTF_FOUND),)
+VMLINUX_FROM := btf $(abspath $(VMLINUX_BTF_FOUND))
+endif
+
+# skbrec only where the kernel types are; the readers everywhere.
+BUILT_PROGS := $(if $(VMLINUX_FROM),$(PROGS),$(filter-out skbrec,$(PROGS)))
+
+all: $(addprefix $(O)/,$(BUILT_PROGS)) $(O)/pcap2skb $(TEST_PROGS) $(TEST_OBJS) \
+     $(if $(VMLINUX_FROM),,skbrec-not-built)
+
+skbrec-not-built:
+	@echo "skbrec not built: $(NO_BTF)" >&2
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -80,13 +114,27 @@ $(O)/bpf/%.bpf.o: bpf/%.bpf.c
 		-Wall -Werror -Ibpf -I$(O)/bpf $(BPF_CFLAGS) -MMD -MP -c -o $@ $<
 	$(Q)$(LLVM_STRIP) -g $@   # DWARF only; .BTF and .BTF.ext stay for CO-RE
 
-# Kernel types for the BPF side, generated from the build host's BTF; CO-RE
-# relocates every field access to the running kernel at load time.
-VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
-$(O)/bpf/vmlinux.h:
+# vmlinux.h (see VMLINUX_FROM above).  $(O)/bpf/vmlinux.from names where it
+# came from and changes only when that does, so a new VMLINUX_H or BTF file
+# is taken up even when the old header is newer.  /sys files are not
+# prerequisites: their times change without the kernel changing.
+$(O)/bpf/vmlinux.from: FORCE
 	@mkdir -p $(dir $@)
-	@test -r $(VMLINUX_BTF) || { echo "kernel BTF not found at $(VMLINUX_BTF): a kernel with CONFIG_DEBUG_INFO_BTF is needed to build skbrec (or set VMLINUX_BTF=FILE)" >&2; exit 1; }
-	$(call msg,GEN,$@)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+	@echo '$(VMLINUX_FROM)' | cmp -s - $@ 2>/dev/null || echo '$(VMLINUX_FROM)' > $@
+
+ifneq ($(strip $(VMLINUX_H)),)
+$(O)/bpf/vmlinux.h: $(O)/bpf/vmlinux.from \
+		$(filter-out $(abspath $(O)/bpf/vmlinux.h),$(abspath $(wildcard $(VMLINUX_H))))
+	@test -r $(VMLINUX_H) || { echo "VMLINUX_H=$(VMLINUX_H): no such file" >&2; exit 1; }
+	$(call msg,CP,$@)cp $(VMLINUX_H) $@.tmp && mv $@.tmp $@
+else ifneq ($(VMLINUX_BTF_FOUND),)
+$(O)/bpf/vmlinux.h: $(O)/bpf/vmlinux.from
+	$(call msg,GEN,$@)$(BPFTOOL) btf dump file $(VMLINUX_BTF_FOUND) format c > $@.tmp && mv $@.tmp $@ || \
+		{ rm -f $@.tmp; echo "no BTF read from $(VMLINUX_BTF_FOUND); set VMLINUX_BTF=FILE or VMLINUX_H=FILE" >&2; exit 1; }
+else
+$(O)/bpf/vmlinux.h:
+	@echo "skbrec cannot be built: $(NO_BTF)" >&2; exit 1
+endif
 $(BPF_OBJ): $(O)/bpf/vmlinux.h
 
 $(O)/bpf/%.skel.h: $(O)/bpf/%.bpf.o
@@ -131,20 +179,27 @@ demo:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(abspath $(O)) bash scripts/demo.sh
 
+# What was built: without skbrec, neither it nor its man page (one line says so).
 MAN8 := $(wildcard man/*.8)
 MAN1 := $(wildcard man/*.1)
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
-		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0755 $(O)/skbrec $(DESTDIR)$(PREFIX)/sbin/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(O)/skbcat $(O)/skb2pcap $(O)/skbgrep $(DESTDIR)$(PREFIX)/bin/
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
+ifneq ($(VMLINUX_FROM),)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(O)/skbrec $(DESTDIR)$(PREFIX)/sbin/
 	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
+else
+	@echo "skbrec not installed: it was not built ($(NO_BTF))" >&2
+endif
 
 clean:
 	rm -rf build build-san $(O)
 
-.PHONY: all check deps demo install clean
+FORCE:
+
+.PHONY: all check deps demo install clean skbrec-not-built FORCE
 .DELETE_ON_ERROR:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -4,7 +4,7 @@
 #   test_expect_success NAME 'shell commands'   a case; fails if any command fails
 #   test_skip NAME REASON                        a case that cannot run here
 #   need_root / need_cmd CMD / need_bpf          prerequisites: return 1 with
-#                                                $SKIP_REASON set when missing
+#   need_skbrec                                  $SKIP_REASON set when missing
 #   test_cmp EXPECTED ACTUAL                     diff -u, fails on difference
 #   make_netns NAME...                           throwaway namespaces, removed at exit
 #   test_done                                    report to tests/run.sh
@@ -74,6 +74,13 @@ need_cmd() {
 need_bpf() {
 	need_root || return 1
 	[ -r /sys/kernel/btf/vmlinux ] || { SKIP_REASON="kernel has no BTF"; return 1; }
+}
+
+# $BUILD/skbrec itself (not one elsewhere on PATH): make skips it where
+# it finds no kernel BTF (README "Building").
+need_skbrec() {
+	[ -x "$BUILD/skbrec" ] && return 0
+	SKIP_REASON="skbrec not built: no kernel BTF at build time"; return 1
 }
 
 test_cmp() {

@@ -7,6 +7,11 @@
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/skbrec/lib.sh"
 
+if ! need_skbrec; then
+	test_skip "skbrec command line and probes" "$SKIP_REASON"
+	test_done; exit
+fi
+
 help_version() {
 	skbrec --help >h.out
 	grep -q "^usage: skbrec" h.out

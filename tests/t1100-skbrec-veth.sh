@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/skbrec/lib.sh"
 
-if ! need_bpf || ! need_cmd tcpdump nc ping python3 skbcat; then
+if ! need_skbrec || ! need_bpf || ! need_cmd tcpdump nc ping python3 skbcat; then
 	test_skip "veth traffic matches tcpdump" "$SKIP_REASON"
 	test_done; exit
 fi

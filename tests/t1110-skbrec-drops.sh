@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/skbrec/lib.sh"
 
-if ! need_bpf || ! need_cmd nft nc python3 skbcat; then
+if ! need_skbrec || ! need_bpf || ! need_cmd nft nc python3 skbcat; then
 	test_skip "kfree_skb drop reasons" "$SKIP_REASON"
 	test_done; exit
 fi

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 cases="fentry fexit kprobe kretprobe glob glob-kprobe reason-arg-fentry stack"
-if ! need_root || ! need_cmd skbrec skbcat || ! need_vm; then
+if ! need_skbrec || ! need_root || ! need_cmd skbcat || ! need_vm; then
 	for c in $cases; do test_skip "function probes in the 6.1 VM: $c" "$SKIP_REASON"; done
 	test_done; exit
 fi

@@ -15,11 +15,10 @@ skip_all() {
 	test_done
 	exit
 }
-if ! need_bpf || ! need_cmd ip ping jq setsid; then
+if ! need_skbrec || ! need_bpf || ! need_cmd ip ping jq setsid; then
 	skip_all "$SKIP_REASON"
 fi
-[ -x "$BUILD/skbrec" ] && [ -x "$BUILD/skbgrep" ] ||
-	skip_all "needs skbrec and skbgrep in $BUILD"
+[ -x "$BUILD/skbgrep" ] || skip_all "needs skbgrep in $BUILD"
 
 make_netns A B
 DA=sc$$a DB=sc$$b

@@ -9,7 +9,7 @@
 . "$TOP/tests/skbrec/lib.sh"
 . "$TOP/tests/skb2pcap/fixtures.sh"
 
-if ! need_bpf || ! need_cmd skbrec tcpdump tshark ping; then
+if ! need_skbrec || ! need_bpf || ! need_cmd tcpdump tshark ping; then
 	test_skip "skb2pcap on a live skbrec recording" "$SKIP_REASON"
 	test_done; exit
 fi

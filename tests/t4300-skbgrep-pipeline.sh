@@ -8,9 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 
 why=
-need_bpf || why=$SKIP_REASON
+need_skbrec || why=$SKIP_REASON
+[ -n "$why" ] || need_bpf || why=$SKIP_REASON
 [ -n "$why" ] || need_cmd ip ping tcpdump || why=$SKIP_REASON
-[ -n "$why" ] || [ -x "$BUILD/skbrec" ] || why="skbrec not built"
 [ -n "$why" ] || [ -x "$BUILD/skb2pcap" ] || why="skb2pcap not built"
 if [ -n "$why" ]; then
 	test_skip 'skbgrep -p xmit run.skb | skb2pcap | tcpdump -nnr - on a real recording' "$why"

@@ -36,7 +36,7 @@ skip_all() {
 	test_done
 	exit
 }
-[ -x "$BUILD/skbrec" ] || skip_all "skbrec not built"
+need_skbrec || skip_all "$SKIP_REASON"
 need_root || skip_all "$SKIP_REASON"
 need_cmd skbcat tcpdump nc python3 bpftool || skip_all "$SKIP_REASON"
 need_vm || skip_all "$SKIP_REASON"
