@@ -205,84 +205,62 @@ void decode_ipv4(struct dctx *d, const uint8_t *p, uint32_t len)
 }
 
 /* Walk the extension headers; prints " exthdr [...]" when there are any. */
-void decode_ipv6(struct dctx *d, const uint8_t *p, uint32_t len)
+static bool is_ipv6_ext(uint8_t proto)
 {
-	if (!dc_has(len, 0, 40)) {
-		dc_puts(d, "IPv6");
-		dc_trunc(d);
-		return;
-	}
-	if (p[0] >> 4 != 6) {
-		dc_puts(d, "IPv6 bad version ");
-		sb_u64(d->sb, p[0] >> 4);
-		return;
-	}
-	uint8_t tc = (uint8_t)((p[0] & 0x0f) << 4 | p[1] >> 4);
-	uint32_t label = dc_be32(p) & 0xfffff;
-	uint16_t plen = dc_be16(p + 4);
-	uint8_t nh = p[6], hlim = p[7];
+	return proto == 0 || proto == 43 || proto == 44 || proto == 60 || proto == 51;
+}
 
-	/* First pass: find the transport header (bounded by the bytes). */
-	uint32_t off = 40;
-	uint8_t proto = nh;
-	bool cut = false, frag_later = false;
-	for (int n = 0; n < 16; n++) {
-		if (proto != 0 && proto != 43 && proto != 44 && proto != 60 && proto != 51)
-			break;
-		if (!dc_has(len, off, 8)) {
-			cut = true;
-			break;
-		}
-		uint32_t hlen = proto == 51 ? ((uint32_t)p[off + 1] + 2) * 4
-					    : ((uint32_t)p[off + 1] + 1) * 8;
-		if (proto == 44) {
+/* Where the transport header starts after the extension headers (bounded
+ * by the bytes and by 16 headers).  false when the chain is cut short or
+ * this is a later fragment: no ports then. */
+static bool ipv6_transport(const uint8_t *p, uint32_t len, uint32_t *off, uint8_t *proto)
+{
+	bool frag_later = false;
+
+	*off = 40;
+	*proto = p[6];
+	for (int n = 0; n < 16 && is_ipv6_ext(*proto); n++) {
+		if (!dc_has(len, *off, 8))
+			return false;
+		uint32_t hlen = *proto == 51 ? ((uint32_t)p[*off + 1] + 2) * 4
+					     : ((uint32_t)p[*off + 1] + 1) * 8;
+		if (*proto == 44) {
 			hlen = 8;
-			if (dc_be16(p + off + 2) & 0xfff8)
+			if (dc_be16(p + *off + 2) & 0xfff8)
 				frag_later = true;
 		}
-		proto = p[off];
-		off += hlen;
+		*proto = p[*off];
+		*off += hlen;
 	}
-	uint16_t sport = 0, dport = 0;
-	bool ports = !cut && !frag_later && off <= len &&
-		     peek_ports(proto, p + off, len - off, &sport, &dport);
-	set_info(d, 6, p + 8, p + 24, proto, ports, sport, dport);
-	print_addr_port(d, 6, p + 8, ports, sport);
-	dc_puts(d, ">");
-	print_addr_port(d, 6, p + 24, ports, dport);
-	dc_puts(d, "ttl ");
-	sb_u64(d->sb, hlim);
-	if (tc) {
-		dc_puts(d, "tc ");
-		sb_hex(d->sb, tc);
-	}
-	dc_puts(d, "label ");
-	sb_hex(d->sb, label);
-	dc_puts(d, "len ");
-	sb_u64(d->sb, plen);
+	return !frag_later && *off <= len;
+}
 
-	/* Second pass: print the extension headers. */
-	off = 40;
-	proto = nh;
+/* " exthdr [hbh,frag id ... ]": *off and *proto end at the transport
+ * header.  -1 when the headers are cut short (said), 1 for a later
+ * fragment, else 0. */
+static int print_ipv6_exthdrs(struct dctx *d, const uint8_t *p, uint32_t len,
+			      uint32_t *off, uint8_t *proto)
+{
 	bool any = false, later_frag = false;
-	for (int n = 0; n < 16; n++) {
-		if (proto != 0 && proto != 43 && proto != 44 && proto != 60 && proto != 51)
-			break;
+
+	*off = 40;
+	*proto = p[6];
+	for (int n = 0; n < 16 && is_ipv6_ext(*proto); n++) {
 		if (!any)
 			dc_puts(d, "exthdr [");
 		else
 			sb_putc(d->sb, ',');
 		any = true;
-		if (!dc_has(len, off, 8)) {
-			sb_puts(d->sb, proto == 0 ? "hbh" : proto == 43 ? "routing" :
-				       proto == 44 ? "frag" : proto == 60 ? "dstopts" : "ah");
+		if (!dc_has(len, *off, 8)) {
+			sb_puts(d->sb, *proto == 0 ? "hbh" : *proto == 43 ? "routing" :
+				       *proto == 44 ? "frag" : *proto == 60 ? "dstopts" : "ah");
 			sb_putc(d->sb, ']');
 			dc_trunc(d);
-			return;
+			return -1;
 		}
-		const uint8_t *h = p + off;
+		const uint8_t *h = p + *off;
 		uint32_t hlen = ((uint32_t)h[1] + 1) * 8;
-		switch (proto) {
+		switch (*proto) {
 		case 0:
 			sb_puts(d->sb, "hbh");
 			break;
@@ -314,13 +292,55 @@ void decode_ipv6(struct dctx *d, const uint8_t *p, uint32_t len)
 			sb_hex(d->sb, dc_be32(h + 4));
 			break;
 		}
-		proto = h[0];
-		off += hlen;
+		*proto = h[0];
+		*off += hlen;
 	}
 	if (any)
 		sb_putc(d->sb, ']');
+	return later_frag;
+}
+
+void decode_ipv6(struct dctx *d, const uint8_t *p, uint32_t len)
+{
+	if (!dc_has(len, 0, 40)) {
+		dc_puts(d, "IPv6");
+		dc_trunc(d);
+		return;
+	}
+	if (p[0] >> 4 != 6) {
+		dc_puts(d, "IPv6 bad version ");
+		sb_u64(d->sb, p[0] >> 4);
+		return;
+	}
+	uint8_t tc = (uint8_t)((p[0] & 0x0f) << 4 | p[1] >> 4);
+	uint32_t label = dc_be32(p) & 0xfffff;
+	uint16_t plen = dc_be16(p + 4);
+	uint8_t hlim = p[7], proto;
+	uint32_t off;
+
+	uint16_t sport = 0, dport = 0;
+	bool ports = ipv6_transport(p, len, &off, &proto) &&
+		     peek_ports(proto, p + off, len - off, &sport, &dport);
+	set_info(d, 6, p + 8, p + 24, proto, ports, sport, dport);
+	print_addr_port(d, 6, p + 8, ports, sport);
+	dc_puts(d, ">");
+	print_addr_port(d, 6, p + 24, ports, dport);
+	dc_puts(d, "ttl ");
+	sb_u64(d->sb, hlim);
+	if (tc) {
+		dc_puts(d, "tc ");
+		sb_hex(d->sb, tc);
+	}
+	dc_puts(d, "label ");
+	sb_hex(d->sb, label);
+	dc_puts(d, "len ");
+	sb_u64(d->sb, plen);
+
+	int ext = print_ipv6_exthdrs(d, p, len, &off, &proto);
+	if (ext < 0)
+		return;
 	print_proto(d, proto);
-	if (later_frag) {
+	if (ext > 0) {
 		dc_puts(d, "fragment");
 		return;
 	}

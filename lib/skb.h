@@ -223,8 +223,6 @@ const char *skbr_error(const struct skb_reader *r);
  */
 void skbr_set_idle(struct skb_reader *r, void (*fn)(void *arg), void *arg);
 const char *skbr_name(const struct skb_reader *r);
-/* Names from the current section's dictionaries, NULL when unknown. */
-const char *skbr_drop_name(const struct skb_reader *r, uint32_t reason);
 /* Lost events seen so far (all sections), for summaries. */
 uint64_t skbr_lost_total(const struct skb_reader *r);
 void skbr_close(struct skb_reader *r);

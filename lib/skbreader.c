@@ -741,11 +741,6 @@ const char *skbr_name(const struct skb_reader *r)
 	return r->name;
 }
 
-const char *skbr_drop_name(const struct skb_reader *r, uint32_t reason)
-{
-	return idmap_get(&r->reasons, reason);
-}
-
 uint64_t skbr_lost_total(const struct skb_reader *r)
 {
 	return r->lost_total;

@@ -203,10 +203,8 @@ static void on_event(struct conv *c, struct skb_reader *r, const struct skb_reco
 	}
 	uint64_t ns = (uint64_t)skb_wall_ns(rec->info, ev->ts);
 	if (c->pcapng) {
-		const char *drop = NULL;
-		if (ev->flags & SKB_EV_DROP)
-			drop = ev->drop_name ? ev->drop_name : skbr_drop_name(r, ev->drop_reason);
-		ng_sink_packet(&c->ng, ev, &f, ns, take_dropcount(c, ev->probe), drop);
+		ng_sink_packet(&c->ng, ev, &f, ns, take_dropcount(c, ev->probe),
+			       ev->flags & SKB_EV_DROP ? ev->drop_name : NULL);
 	} else {
 		pcap_sink_packet(&c->out, ev, &f, ns);
 	}

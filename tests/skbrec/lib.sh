@@ -3,9 +3,10 @@
 # tests/lib.sh.
 #
 #   run_case FN       run shell function FN in a fresh `bash -e -o pipefail`
-#                     (a test body runs inside `if`, where set -e has no
-#                     effect; a new process restores it).  Variables FN
-#                     needs must be exported.
+#                     with the helpers below: a failure anywhere in a
+#                     pipeline fails the case too (tests/lib.sh gives the
+#                     body set -e only).  Variables FN needs must be
+#                     exported.
 #   wait_for FILE RE  until RE matches a line of FILE (10 s at most)
 #   wait_file FILE    until FILE exists (10 s at most)
 #   veth_pair         namespaces A and B joined by veth $VA/$VB with

@@ -49,55 +49,40 @@ static const char ETH_UDP[] =
 	"4500 001d 0001 0000 4011 0000 0a020001 0a020002"
 	"03e8 07d0 0009 0000 78";
 
-int main(int argc, char **argv)
+/* The dictionaries every event below refers to. */
+static struct skb_probe rx = { .kind = SKB_PROBE_TP, .spec = "tp:net:netif_receive_skb" };
+static struct skb_probe iprcv = { .kind = SKB_PROBE_KPROBE, .spec = "k:ip_rcv" };
+static struct skb_probe iprcv_ret = { .kind = SKB_PROBE_KRETPROBE, .spec = "kr:ip_rcv" };
+static struct skb_probe kfree = { .kind = SKB_PROBE_TP, .spec = "tp:skb:kfree_skb" };
+static struct skb_probe xmit = { .kind = SKB_PROBE_TP, .spec = "tp:net:net_dev_start_xmit" };
+static struct skb_iface eth0 = { .netns = 4026531840u, .ifindex = 4, .name = "eth0" };
+static struct skb_iface odd = { .netns = 4026532000u, .ifindex = 9, .name = "we ird\x01" };
+static struct skb_ctx ping = { .cpu = 3, .pid = 1234, .tid = 1234, .comm = "ping" };
+static struct skb_ctx softirq = { .cpu = 1, .pid = 0, .tid = 0, .comm = "swapper/1" };
+static struct skb_ctx weird = { .cpu = 0, .pid = 4321, .tid = 4322,
+				.comm = "a\"b\\c\x01\xff\xc3\xa9" };
+static const struct skb_stack_frame frames[] = {
+	{ .addr = 0xffffffff81a0004dull, .off = 0x4d, .sym = "ip_rcv" },
+	{ .addr = 0xffffffff819f02a0ull, .off = 0x2a0, .sym = "__netif_receive_skb_one_core" },
+	{ .addr = 0xffffffff81000123ull, .off = 0, .sym = "" },
+};
+static struct skb_stack stack = { .id = 1, .n = 3, .frame = frames };
+
+/* Packet bytes: an Ethernet ICMP echo, its L3 part, an Ethernet UDP frame. */
+struct pkts {
+	uint8_t eth[256], l3[256], udp[256];
+	size_t n, n3, nu;
+};
+
+/* Records 1-5: one packet's journey (metadata, stack, lost events, ip_rcv
+ * entry and return) with an unrelated outgoing packet in between. */
+static void write_journey(struct skb_writer *w, const struct skb_event *base,
+			  const struct pkts *k, uint64_t t)
 {
-	uint8_t pkt[256], l3[256];
-	size_t n = unhex(pkt, ETH_ICMP), n3 = n - 14;
-	memcpy(l3, pkt + 14, n3);
-	uint8_t udp[256];
-	size_t nu = unhex(udp, ETH_UDP);
-
-	struct skb_info info = {
-		.snaplen = 256, .wall_offset = 1764244800000000000LL - 5000000000LL,
-		.time_base = 5000000000ULL, .tool = "skbcat-gen", .host = "gen",
-		.kernel = "6.18.0", .cmdline = "skbcat-gen",
-	};
-	if (argc > 1 && !strcmp(argv[1], "--no-wall"))
-		info.wall_offset = 0;
-	struct skb_probe rx = { .kind = SKB_PROBE_TP, .spec = "tp:net:netif_receive_skb" };
-	struct skb_probe iprcv = { .kind = SKB_PROBE_KPROBE, .spec = "k:ip_rcv" };
-	struct skb_probe iprcv_ret = { .kind = SKB_PROBE_KRETPROBE, .spec = "kr:ip_rcv" };
-	struct skb_probe kfree = { .kind = SKB_PROBE_TP, .spec = "tp:skb:kfree_skb" };
-	struct skb_probe xmit = { .kind = SKB_PROBE_TP, .spec = "tp:net:net_dev_start_xmit" };
-	struct skb_iface eth0 = { .netns = 4026531840u, .ifindex = 4, .name = "eth0" };
-	struct skb_iface odd = { .netns = 4026532000u, .ifindex = 9, .name = "we ird\x01" };
-	struct skb_ctx ping = { .cpu = 3, .pid = 1234, .tid = 1234, .comm = "ping" };
-	struct skb_ctx softirq = { .cpu = 1, .pid = 0, .tid = 0, .comm = "swapper/1" };
-	struct skb_ctx weird = { .cpu = 0, .pid = 4321, .tid = 4322,
-				 .comm = "a\"b\\c\x01\xff\xc3\xa9" };
-	static const struct skb_stack_frame frames[] = {
-		{ .addr = 0xffffffff81a0004dull, .off = 0x4d, .sym = "ip_rcv" },
-		{ .addr = 0xffffffff819f02a0ull, .off = 0x2a0, .sym = "__netif_receive_skb_one_core" },
-		{ .addr = 0xffffffff81000123ull, .off = 0, .sym = "" },
-	};
-	struct skb_stack stack = { .id = 1, .n = 3, .frame = frames };
-
-	struct skb_writer *w = skbw_open_fd(skb_open_binary_output(NULL), &info, 0);
-	if (!w)
-		skb_die(2, "cannot start the output");
-	skbw_drop_reason(w, 3, "NO_SOCKET");
-
-	uint64_t t = 5000000000ULL;
-	struct skb_event base = {
-		.skb = 0xffff888003a1c200ull, .track = 0x1d3f, .ctx = &softirq,
-		.iface = &eth0, .netns = 4026531840u, .l3_off = 14, .l4_off = 34,
-		.orig_len = (uint32_t)n, .caplen = (uint32_t)n, .len = (uint32_t)n,
-		.protocol = 0x0800, .users = 1, .data = pkt,
-	};
 	struct skb_event ev;
 
 	/* 1: the packet arrives, with metadata and a stack */
-	ev = base;
+	ev = *base;
 	ev.ts = t;
 	ev.probe = &rx;
 	ev.flags = SKB_EV_L2 | SKB_EV_MAC_SET;
@@ -110,9 +95,6 @@ int main(int argc, char **argv)
 	ev.users = 2;
 	ev.rx_ifindex = 4;
 	ev.stack = &stack;
-	ev.fields = SKB_F_SKB_LEN | SKB_F_PROTOCOL | SKB_F_MARK | SKB_F_HASH |
-		    SKB_F_PRIORITY | SKB_F_QUEUE | SKB_F_CSUM | SKB_F_CLONE |
-		    SKB_F_RX_IF | SKB_F_STACK;
 	skbw_event(w, &ev);
 
 	/* 2: lost events on that probe */
@@ -120,18 +102,18 @@ int main(int argc, char **argv)
 	skbw_lost(w, &lost);
 
 	/* 3: ip_rcv entry, L3 bytes, 12.5 us later */
-	ev = base;
+	ev = *base;
 	ev.ts = t + 12500;
 	ev.probe = &iprcv;
 	ev.flags = SKB_EV_L3;
 	ev.l3_off = 0;
 	ev.l4_off = 20;
-	ev.data = l3;
-	ev.caplen = ev.orig_len = ev.len = (uint32_t)n3;
+	ev.data = k->l3;
+	ev.caplen = ev.orig_len = ev.len = (uint32_t)k->n3;
 	skbw_event(w, &ev);
 
 	/* 4: an unrelated packet in between, offloaded VLAN tag, outgoing */
-	ev = base;
+	ev = *base;
 	ev.ts = t + 15000;
 	ev.probe = &xmit;
 	ev.ctx = &ping;
@@ -144,36 +126,43 @@ int main(int argc, char **argv)
 	ev.gso_size = 1448;
 	ev.gso_segs = 2;
 	ev.gso_type = 1;
-	ev.data = udp;
-	ev.caplen = ev.orig_len = ev.len = (uint32_t)nu;
-	ev.fields = SKB_F_VLAN | SKB_F_GSO;
+	ev.data = k->udp;
+	ev.caplen = ev.orig_len = ev.len = (uint32_t)k->nu;
 	skbw_event(w, &ev);
 
 	/* 5: ip_rcv returns */
-	ev = base;
+	ev = *base;
 	ev.ts = t + 20000;
 	ev.probe = &iprcv_ret;
 	ev.flags = SKB_EV_L3;
 	ev.l3_off = 0;
 	ev.l4_off = 20;
-	ev.data = l3;
-	ev.caplen = ev.orig_len = ev.len = (uint32_t)n3;
+	ev.data = k->l3;
+	ev.caplen = ev.orig_len = ev.len = (uint32_t)k->n3;
 	skbw_event(w, &ev);
+}
+
+/* Records 6-9: drops with and without a reason name, unattributed losses,
+ * an event without device, context, tracking id or bytes. */
+static void write_drops(struct skb_writer *w, const struct skb_event *base,
+			const struct pkts *k, uint64_t t)
+{
+	struct skb_event ev;
 
 	/* 6: dropped, the reason named by the file's dictionary */
-	ev = base;
+	ev = *base;
 	ev.ts = t + 1250000;
 	ev.probe = &kfree;
 	ev.flags = SKB_EV_L3 | SKB_EV_DROP;
 	ev.drop_reason = 3;
 	ev.drop_name = "NO_SOCKET";
-	ev.data = l3;
+	ev.data = k->l3;
 	ev.l3_off = 0;
-	ev.caplen = ev.orig_len = ev.len = (uint32_t)n3;
+	ev.caplen = ev.orig_len = ev.len = (uint32_t)k->n3;
 	skbw_event(w, &ev);
 
 	/* 7: a drop whose reason has no name, odd strings, pid != tid */
-	ev = base;
+	ev = *base;
 	ev.ts = t + 2000000;
 	ev.probe = &kfree;
 	ev.ctx = &weird;
@@ -187,13 +176,11 @@ int main(int argc, char **argv)
 	skbw_event(w, &ev);
 
 	/* 8: lost events nobody can attribute */
-	lost.ts = t + 2500000;
-	lost.count = 1;
-	lost.probe = NULL;
+	struct skb_lost lost = { .ts = t + 2500000, .count = 1, .probe = NULL };
 	skbw_lost(w, &lost);
 
 	/* 9: no device, no context, no tracking id, no bytes */
-	ev = base;
+	ev = *base;
 	ev.ts = t + 3000000;
 	ev.probe = &xmit;
 	ev.ctx = NULL;
@@ -204,11 +191,43 @@ int main(int argc, char **argv)
 	ev.l3_off = ev.l4_off = 0xffff;
 	ev.caplen = 0;
 	ev.orig_len = ev.len = 60;
-	ev.data = l3;
+	ev.data = k->l3;
 	skbw_event(w, &ev);
+}
 
-	int err = skbw_close(w);
-	if (err)
-		skb_die(2, "write failed");
+int main(int argc, char **argv)
+{
+	struct pkts k;
+
+	k.n = unhex(k.eth, ETH_ICMP);
+	k.n3 = k.n - 14;
+	memcpy(k.l3, k.eth + 14, k.n3);
+	k.nu = unhex(k.udp, ETH_UDP);
+
+	struct skb_info info = {
+		.snaplen = 256, .wall_offset = 1764244800000000000LL - 5000000000LL,
+		.time_base = 5000000000ULL, .tool = "skbcat-gen", .host = "gen",
+		.kernel = "6.18.0", .cmdline = "skbcat-gen",
+	};
+	if (argc > 1 && !strcmp(argv[1], "--no-wall"))
+		info.wall_offset = 0;
+	int fd = skb_open_binary_output(NULL);
+	struct skb_writer *w = fd < 0 ? NULL : skbw_open_fd(fd, &info, 0);
+	if (!w)
+		return 2;
+	skbw_drop_reason(w, 3, "NO_SOCKET");
+
+	struct skb_event base = {
+		.skb = 0xffff888003a1c200ull, .track = 0x1d3f, .ctx = &softirq,
+		.iface = &eth0, .netns = 4026531840u, .l3_off = 14, .l4_off = 34,
+		.orig_len = (uint32_t)k.n, .caplen = (uint32_t)k.n, .len = (uint32_t)k.n,
+		.protocol = 0x0800, .users = 1, .data = k.eth,
+	};
+	write_journey(w, &base, &k, 5000000000ULL);
+	write_drops(w, &base, &k, 5000000000ULL);
+	if (skbw_close(w)) {
+		fprintf(stderr, "skbcat-gen: write failed\n");
+		return 2;
+	}
 	return 0;
 }
