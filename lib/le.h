@@ -20,4 +20,19 @@ static inline void put32(uint8_t *p, uint32_t v)
 }
 static inline void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, v >> 32); }
 
+/* Width-generic forms, for code that follows a table: width is 1, 2 or 4. */
+static inline uint32_t le_get(const uint8_t *p, unsigned width)
+{
+	return width == 1 ? p[0] : width == 2 ? le16(p) : le32(p);
+}
+static inline void le_put(uint8_t *p, uint32_t v, unsigned width)
+{
+	if (width == 1)
+		p[0] = (uint8_t)v;
+	else if (width == 2)
+		put16(p, (uint16_t)v);
+	else
+		put32(p, v);
+}
+
 #endif
