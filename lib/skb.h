@@ -3,7 +3,7 @@
  * skb.h - the .skb event format: in-memory records, streaming reader and
  * writer.  The on-disk layout is described in docs/format.md; this header is
  * the C view of it.  Nothing here depends on libbpf: every reader tool links
- * only lib/ (plus zlib).
+ * only lib/ (plus zlib, and libpcap for filters and capture files).
  */
 #ifndef SKB_H
 #define SKB_H
@@ -43,7 +43,7 @@ enum skb_probe_kind {
 	SKB_PROBE_SYNTH     = 4,  /* synthetic, e.g. pcap2skb's "pcap" probe */
 };
 
-/* Event flags (byte 34 of an EVENT record). */
+/* Event flags (byte 32 of an EVENT record). */
 #define SKB_EV_L2         0x01  /* bytes start at the MAC header */
 #define SKB_EV_L3         0x02  /* bytes start at the network header (no L2) */
 #define SKB_EV_DROP       0x04  /* the probe reported a drop reason */
