@@ -130,7 +130,7 @@ struct skb_event {
 	uint8_t pkt_type;       /* skb->pkt_type (PACKET_HOST ...) */
 	uint16_t l3_off;        /* network header offset in data, 0xffff unknown (< 255 stored) */
 	uint16_t l4_off;        /* transport header offset in data, 0xffff unknown (< 255 stored) */
-	uint32_t fields;        /* SKB_F_* present on disk (informative) */
+	uint32_t fields;        /* SKB_F_* present on disk: set by the reader, ignored by the writer */
 	uint32_t orig_len;      /* packet length from the first captured byte */
 	uint32_t caplen;        /* bytes captured (<= orig_len) */
 	uint32_t len, data_len; /* skb->len, skb->data_len */
@@ -218,8 +218,6 @@ const char *skbr_error(const struct skb_reader *r);
 const char *skbr_name(const struct skb_reader *r);
 /* Names from the current section's dictionaries, NULL when unknown. */
 const char *skbr_drop_name(const struct skb_reader *r, uint32_t reason);
-/* Lost events seen so far (all sections), for summaries. */
-uint64_t skbr_lost_total(const struct skb_reader *r);
 void skbr_close(struct skb_reader *r);
 
 /* ---- writer ---- */

@@ -137,7 +137,6 @@ struct skb_reader {
 	char err[600];
 	struct skb_info info;
 	int64_t time_base;
-	uint64_t lost_total;
 	uint64_t sec_events;    /* events read in this section, checked at END */
 	struct arena_blk *arena;
 	struct idmap probes, ifaces, ctxs, stacks, reasons;
@@ -612,7 +611,6 @@ int skbr_next(struct skb_reader *r, struct skb_record *rec)
 			rec->lost.ts = le64(p + 16);
 			if (check_time(r, off, rec->lost.ts, "lost-events record's"))
 				return -1;
-			r->lost_total += rec->lost.count;
 			rec->kind = SKB_LOST;
 			r->pos += len;
 			return 1;
@@ -695,11 +693,6 @@ const char *skbr_name(const struct skb_reader *r)
 const char *skbr_drop_name(const struct skb_reader *r, uint32_t reason)
 {
 	return idmap_get(&r->reasons, reason);
-}
-
-uint64_t skbr_lost_total(const struct skb_reader *r)
-{
-	return r->lost_total;
 }
 
 void skbr_close(struct skb_reader *r)

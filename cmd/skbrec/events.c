@@ -224,17 +224,6 @@ int events_decode(struct events *es, const void *data, size_t size, struct skb_e
 	ev->drop_reason = r->drop_reason;
 	ev->rx_ifindex = r->rx_ifindex;
 	ev->data = r->data;
-	ev->fields = SKB_F_ORIG_LEN | SKB_F_SKB_LEN | SKB_F_PROTOCOL | SKB_F_MARK |
-		     SKB_F_HASH | SKB_F_PRIORITY | SKB_F_QUEUE | SKB_F_CSUM | SKB_F_GSO |
-		     SKB_F_CLONE | SKB_F_RX_IF;
-	if (r->vlan_proto)
-		ev->fields |= SKB_F_VLAN;
-	if (r->flags & SKBREC_DROP)
-		ev->fields |= SKB_F_DROP;
-	if (ev->stack)
-		ev->fields |= SKB_F_STACK;
-	if (!ev->iface)
-		ev->fields |= SKB_F_NETNS;
 	return 0;
 }
 

@@ -110,9 +110,6 @@ int main(int argc, char **argv)
 	ev.users = 2;
 	ev.rx_ifindex = 4;
 	ev.stack = &stack;
-	ev.fields = SKB_F_SKB_LEN | SKB_F_PROTOCOL | SKB_F_MARK | SKB_F_HASH |
-		    SKB_F_PRIORITY | SKB_F_QUEUE | SKB_F_CSUM | SKB_F_CLONE |
-		    SKB_F_RX_IF | SKB_F_STACK;
 	skbw_event(w, &ev);
 
 	/* 2: lost events on that probe */
@@ -146,7 +143,6 @@ int main(int argc, char **argv)
 	ev.gso_type = 1;
 	ev.data = udp;
 	ev.caplen = ev.orig_len = ev.len = (uint32_t)nu;
-	ev.fields = SKB_F_VLAN | SKB_F_GSO;
 	skbw_event(w, &ev);
 
 	/* 5: ip_rcv returns */
