@@ -28,12 +28,12 @@
 #define SKBREC_ARGS_MAX   12     /* raw tracepoints and trampolines: 12 args */
 #define SKBREC_KPROBE_ARGS 5     /* kprobes read register arguments only */
 
-/* Event flags (same bit values as SKB_EV_* in lib/skb.h). */
+/* Event flags (same bit values as SKB_EV_* in lib/skb.h, checked in
+ * cmd/skbrec/events.c). */
 #define SKBREC_L2       0x01
 #define SKBREC_L3       0x02
 #define SKBREC_DROP     0x04
 #define SKBREC_MAC_SET  0x08
-#define SKBREC_HAS_STACK 0x40
 #define SKBREC_NO_DEV   0x80
 
 /*

@@ -22,6 +22,7 @@
  *   |        packet from the network header on ...                  |
  */
 #include "pcaplink.h"
+#include "le.h"
 
 #include <string.h>
 #include <strings.h>
@@ -105,25 +106,6 @@ const char *pcaplink_name(uint32_t linktype)
 	}
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xff;
-	p[2] = (v >> 8) & 0xff;
-	p[3] = v & 0xff;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /*
  * Where the network header starts in ev->data, or -1 when the bytes are an
  * Ethernet frame.  An L2 event whose MAC header is shorter than Ethernet's
@@ -154,7 +136,7 @@ static uint16_t l3_proto(const struct skb_event *ev, const uint8_t *p, uint32_t 
 /* SLL2 protocol for an Ethernet frame's type/length field (as Linux sets it). */
 static uint16_t sll_proto_of_eth(const uint8_t *d, uint32_t caplen)
 {
-	uint16_t type = get16(d + 12);
+	uint16_t type = be16(d + 12);
 	if (type >= ETH_MIN_TYPE)
 		return type;
 	if (caplen >= ETH_HLEN + 2 && d[14] == 0xff && d[15] == 0xff)
@@ -183,8 +165,8 @@ static void frame_ether(struct pcaplink_frame *f, const struct skb_event *ev)
 		/* An Ethernet frame: unchanged, or with its offloaded tag back. */
 		if (ev->vlan_proto && ev->caplen >= 2 * ETH_ALEN) {
 			memcpy(f->hdr, d, 2 * ETH_ALEN);
-			put16(f->hdr + 12, ev->vlan_proto);
-			put16(f->hdr + 14, ev->vlan_tci);
+			put_be16(f->hdr + 12, ev->vlan_proto);
+			put_be16(f->hdr + 14, ev->vlan_tci);
 			f->hdr_len = 16;
 			f->skip = 2 * ETH_ALEN;
 		}
@@ -194,11 +176,11 @@ static void frame_ether(struct pcaplink_frame *f, const struct skb_event *ev)
 	memset(f->hdr, 0, 2 * ETH_ALEN);
 	uint32_t n = 2 * ETH_ALEN;
 	if (ev->vlan_proto) {
-		put16(f->hdr + n, ev->vlan_proto);
-		put16(f->hdr + n + 2, ev->vlan_tci);
+		put_be16(f->hdr + n, ev->vlan_proto);
+		put_be16(f->hdr + n + 2, ev->vlan_tci);
 		n += 4;
 	}
-	put16(f->hdr + n, l3_proto(ev, d + l3, ev->caplen - (uint32_t)l3));
+	put_be16(f->hdr + n, l3_proto(ev, d + l3, ev->caplen - (uint32_t)l3));
 	f->hdr_len = n + 2;
 	f->skip = (uint32_t)l3;
 }
@@ -211,12 +193,12 @@ static void frame_sll2(struct pcaplink_frame *f, const struct skb_event *ev)
 	uint16_t proto;
 
 	memset(h, 0, PCAPLINK_SLL2_LEN);
-	put32(h + 4, ev->iface ? ev->iface->ifindex : 0);
+	put_be32(h + 4, ev->iface ? ev->iface->ifindex : 0);
 	h[10] = pcaplink_direction(ev) == PCAPLINK_DIR_OUT ? PACKET_OUTGOING : ev->pkt_type;
 	f->hdr_len = PCAPLINK_SLL2_LEN;
 	if (l3 < 0) {
 		/* Fold the Ethernet header: source MAC is the link address. */
-		put16(h + 8, ARPHRD_ETHER);
+		put_be16(h + 8, ARPHRD_ETHER);
 		if (ev->caplen >= 2 * ETH_ALEN) {
 			h[11] = ETH_ALEN;
 			memcpy(h + 12, d + ETH_ALEN, ETH_ALEN);
@@ -225,25 +207,25 @@ static void frame_sll2(struct pcaplink_frame *f, const struct skb_event *ev)
 		f->skip = ETH_HLEN;
 		if (ev->vlan_proto && ev->caplen >= ETH_HLEN) {
 			/* as on the wire after the source MAC: tag, then type */
-			put16(h + 0, ev->vlan_proto);
-			put16(h + 20, ev->vlan_tci);
+			put_be16(h + 0, ev->vlan_proto);
+			put_be16(h + 20, ev->vlan_tci);
 			memcpy(h + 22, d + 12, 2);
 			f->hdr_len += 4;
 			return;
 		}
 	} else {
-		put16(h + 8, ARPHRD_NONE);
+		put_be16(h + 8, ARPHRD_NONE);
 		proto = l3_proto(ev, d + l3, ev->caplen - (uint32_t)l3);
 		f->skip = (uint32_t)l3;
 		if (ev->vlan_proto) {
-			put16(h + 0, ev->vlan_proto);
-			put16(h + 20, ev->vlan_tci);
-			put16(h + 22, proto);
+			put_be16(h + 0, ev->vlan_proto);
+			put_be16(h + 20, ev->vlan_tci);
+			put_be16(h + 22, proto);
 			f->hdr_len += 4;
 			return;
 		}
 	}
-	put16(h + 0, proto);
+	put_be16(h + 0, proto);
 }
 
 int pcaplink_frame(struct pcaplink_frame *f, const struct skb_event *ev, uint32_t linktype)

@@ -1,22 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* pcapng.c - pcapng block and option encoding (see pcapng.h). */
 #include "pcapng.h"
+#include "le.h"
 
 #include <string.h>
 
 #define PAD4(n) (((n) + 3u) & ~(size_t)3u)
-
-static uint8_t *put32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
-	return p + 4;
-}
-
-static uint8_t *put16(uint8_t *p, uint16_t v)
-{
-	memcpy(p, &v, 2);
-	return p + 2;
-}
 
 void pcapng_opts_init(struct pcapng_opts *o)
 {
@@ -33,8 +22,8 @@ static size_t opt_room(const struct pcapng_opts *o)
 static void opt_put(struct pcapng_opts *o, uint16_t code, const void *v, size_t n)
 {
 	uint8_t *p = o->buf + o->len;
-	p = put16(p, code);
-	p = put16(p, (uint16_t)n);
+	p = put_host16(p, code);
+	p = put_host16(p, (uint16_t)n);
 	memcpy(p, v, n);
 	memset(p + n, 0, PAD4(n) - n);
 	o->len += 4 + PAD4(n);
@@ -93,8 +82,8 @@ static uint8_t *put_opts(uint8_t *p, const struct pcapng_opts *o)
 		return p;
 	memcpy(p, o->buf, o->len);
 	p += o->len;
-	p = put16(p, PCAPNG_OPT_END);
-	return put16(p, 0);
+	p = put_host16(p, PCAPNG_OPT_END);
+	return put_host16(p, 0);
 }
 
 size_t pcapng_shb_len(const struct pcapng_opts *o)
@@ -120,54 +109,54 @@ size_t pcapng_epb_len(uint32_t caplen, const struct pcapng_opts *o)
 size_t pcapng_shb(uint8_t *out, const struct pcapng_opts *o)
 {
 	size_t total = pcapng_shb_len(o);
-	uint8_t *p = put32(out, PCAPNG_SHB);
-	p = put32(p, (uint32_t)total);
-	p = put32(p, PCAPNG_BYTE_ORDER_MAGIC);
-	p = put16(p, 1);
-	p = put16(p, 0);
+	uint8_t *p = put_host32(out, PCAPNG_SHB);
+	p = put_host32(p, (uint32_t)total);
+	p = put_host32(p, PCAPNG_BYTE_ORDER_MAGIC);
+	p = put_host16(p, 1);
+	p = put_host16(p, 0);
 	int64_t section_len = -1;   /* unknown: we stream */
 	memcpy(p, &section_len, 8);
 	p = put_opts(p + 8, o);
-	put32(p, (uint32_t)total);
+	put_host32(p, (uint32_t)total);
 	return total;
 }
 
 size_t pcapng_idb(uint8_t *out, uint16_t linktype, uint32_t snaplen, const struct pcapng_opts *o)
 {
 	size_t total = pcapng_idb_len(o);
-	uint8_t *p = put32(out, PCAPNG_IDB);
-	p = put32(p, (uint32_t)total);
-	p = put16(p, linktype);
-	p = put16(p, 0);
-	p = put32(p, snaplen);
+	uint8_t *p = put_host32(out, PCAPNG_IDB);
+	p = put_host32(p, (uint32_t)total);
+	p = put_host16(p, linktype);
+	p = put_host16(p, 0);
+	p = put_host32(p, snaplen);
 	p = put_opts(p, o);
-	put32(p, (uint32_t)total);
+	put_host32(p, (uint32_t)total);
 	return total;
 }
 
 size_t pcapng_isb(uint8_t *out, uint32_t ifid, uint64_t ts, const struct pcapng_opts *o)
 {
 	size_t total = pcapng_isb_len(o);
-	uint8_t *p = put32(out, PCAPNG_ISB);
-	p = put32(p, (uint32_t)total);
-	p = put32(p, ifid);
-	p = put32(p, (uint32_t)(ts >> 32));
-	p = put32(p, (uint32_t)ts);
+	uint8_t *p = put_host32(out, PCAPNG_ISB);
+	p = put_host32(p, (uint32_t)total);
+	p = put_host32(p, ifid);
+	p = put_host32(p, (uint32_t)(ts >> 32));
+	p = put_host32(p, (uint32_t)ts);
 	p = put_opts(p, o);
-	put32(p, (uint32_t)total);
+	put_host32(p, (uint32_t)total);
 	return total;
 }
 
 void pcapng_epb_head(uint8_t *out, size_t total, uint32_t ifid, uint64_t ts,
 		     uint32_t caplen, uint32_t orig_len)
 {
-	uint8_t *p = put32(out, PCAPNG_EPB);
-	p = put32(p, (uint32_t)total);
-	p = put32(p, ifid);
-	p = put32(p, (uint32_t)(ts >> 32));
-	p = put32(p, (uint32_t)ts);
-	p = put32(p, caplen);
-	put32(p, orig_len);
+	uint8_t *p = put_host32(out, PCAPNG_EPB);
+	p = put_host32(p, (uint32_t)total);
+	p = put_host32(p, ifid);
+	p = put_host32(p, (uint32_t)(ts >> 32));
+	p = put_host32(p, (uint32_t)ts);
+	p = put_host32(p, caplen);
+	put_host32(p, orig_len);
 }
 
 void pcapng_epb_tail(uint8_t *out, size_t total, uint32_t caplen, const struct pcapng_opts *o)
@@ -175,5 +164,5 @@ void pcapng_epb_tail(uint8_t *out, size_t total, uint32_t caplen, const struct p
 	size_t pad = PAD4((size_t)caplen) - caplen;
 	memset(out, 0, pad);
 	uint8_t *p = put_opts(out + pad, o);
-	put32(p, (uint32_t)total);
+	put_host32(p, (uint32_t)total);
 }

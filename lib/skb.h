@@ -3,7 +3,7 @@
  * skb.h - the .skb event format: in-memory records, streaming reader and
  * writer.  The on-disk layout is described in docs/format.md; this header is
  * the C view of it.  Nothing here depends on libbpf: every reader tool links
- * only lib/ (plus zlib).
+ * only lib/ (plus zlib, and libpcap for filters and capture files).
  */
 #ifndef SKB_H
 #define SKB_H
@@ -43,7 +43,7 @@ enum skb_probe_kind {
 	SKB_PROBE_SYNTH     = 4,  /* synthetic, e.g. pcap2skb's "pcap" probe */
 };
 
-/* Event flags (byte 34 of an EVENT record). */
+/* Event flags (byte 32 of an EVENT record). */
 #define SKB_EV_L2         0x01  /* bytes start at the MAC header */
 #define SKB_EV_L3         0x02  /* bytes start at the network header (no L2) */
 #define SKB_EV_DROP       0x04  /* the probe reported a drop reason */
@@ -52,24 +52,25 @@ enum skb_probe_kind {
 #define SKB_EV_DATA_L3    0x10  /* skb->data is at the L3 offset (default len) */
 #define SKB_EV_RX_DEV     0x20  /* skb_iif is the interface's ifindex */
 
-/* Optional event fields: bit i set => field i present, stored in bit order. */
+/* Optional event fields: bit i set => field i present, stored in bit order.
+ * Sizes, contents and defaults: the table skb_fields[] in skbfields.c. */
 enum skb_field {
-	SKB_F_ORIG_LEN  = 1u << 0,  /* u32 orig_len                      (def: caplen) */
-	SKB_F_SKB_LEN   = 1u << 1,  /* u32 len, u32 data_len             (def: orig_len [- l3_off], 0) */
-	SKB_F_PROTOCOL  = 1u << 2,  /* u16 protocol, host order          (def: Ethernet type in bytes, else 0) */
-	SKB_F_MARK      = 1u << 3,  /* u32 mark                          (def: 0) */
-	SKB_F_HASH      = 1u << 4,  /* u32 hash                          (def: 0) */
-	SKB_F_PRIORITY  = 1u << 5,  /* u32 priority                      (def: 0) */
-	SKB_F_QUEUE     = 1u << 6,  /* u16 queue_mapping                 (def: 0) */
-	SKB_F_VLAN      = 1u << 7,  /* u16 vlan_tci, u16 vlan_proto (offloaded tag) */
-	SKB_F_CSUM      = 1u << 8,  /* u8 ip_summed, u8 csum_level       (def: 0, 0) */
-	SKB_F_GSO       = 1u << 9,  /* u16 gso_size, u16 gso_segs, u32 gso_type (def: 0) */
-	SKB_F_CLONE     = 1u << 10, /* u8 cloned, u8 fclone, u16 pad, u32 users (def: 0,0,1) */
-	SKB_F_DROP      = 1u << 11, /* u32 drop_reason (present iff SKB_EV_DROP) */
-	SKB_F_RX_IF     = 1u << 12, /* u32 rx_ifindex (skb_iif)          (def: 0 or iface's) */
-	SKB_F_STACK     = 1u << 13, /* u32 stack id (STACK record)       */
-	SKB_F_NETNS     = 1u << 14, /* u32 netns inode                   (def: the iface's, else 0) */
-	SKB_F_EXT       = 1u << 15, /* u16 n + n bytes: fields of later minor versions, skipped */
+	SKB_F_ORIG_LEN  = 1u << 0,
+	SKB_F_SKB_LEN   = 1u << 1,
+	SKB_F_PROTOCOL  = 1u << 2,
+	SKB_F_MARK      = 1u << 3,
+	SKB_F_HASH      = 1u << 4,
+	SKB_F_PRIORITY  = 1u << 5,
+	SKB_F_QUEUE     = 1u << 6,
+	SKB_F_VLAN      = 1u << 7,
+	SKB_F_CSUM      = 1u << 8,
+	SKB_F_GSO       = 1u << 9,
+	SKB_F_CLONE     = 1u << 10,
+	SKB_F_DROP      = 1u << 11,
+	SKB_F_RX_IF     = 1u << 12,
+	SKB_F_STACK     = 1u << 13,
+	SKB_F_NETNS     = 1u << 14,
+	SKB_F_EXT       = 1u << 15,
 };
 
 /* ---- dictionary entries (owned by the reader, or by the caller) ---- */
@@ -129,7 +130,7 @@ struct skb_event {
 	uint8_t pkt_type;       /* skb->pkt_type (PACKET_HOST ...) */
 	uint16_t l3_off;        /* network header offset in data, 0xffff unknown (< 255 stored) */
 	uint16_t l4_off;        /* transport header offset in data, 0xffff unknown (< 255 stored) */
-	uint32_t fields;        /* SKB_F_* present on disk (informative) */
+	uint32_t fields;        /* SKB_F_* present on disk: set by the reader, ignored by the writer */
 	uint32_t orig_len;      /* packet length from the first captured byte */
 	uint32_t caplen;        /* bytes captured (<= orig_len) */
 	uint32_t len, data_len; /* skb->len, skb->data_len */
@@ -223,8 +224,6 @@ const char *skbr_error(const struct skb_reader *r);
  */
 void skbr_set_idle(struct skb_reader *r, void (*fn)(void *arg), void *arg);
 const char *skbr_name(const struct skb_reader *r);
-/* Lost events seen so far (all sections), for summaries. */
-uint64_t skbr_lost_total(const struct skb_reader *r);
 void skbr_close(struct skb_reader *r);
 
 /* ---- writer ---- */

@@ -12,6 +12,7 @@
 #include "skb.h"
 #include "format.h"
 #include "le.h"
+#include "skbfields.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -138,7 +139,6 @@ struct skb_reader {
 	char err[600];
 	struct skb_info info;
 	int64_t time_base;
-	uint64_t lost_total;
 	uint64_t sec_events;    /* events read in this section, checked at END */
 	struct arena_blk *arena;
 	struct idmap probes, ifaces, ctxs, stacks, reasons;
@@ -540,63 +540,27 @@ static int parse_event(struct skb_reader *r, const uint8_t *p, size_t len, uint6
 		return fail(r, off, "event refers to undefined context %u", cid);
 
 	/* Optional fields, each bounds-checked against the record. */
-	const uint8_t *q = p + SKB_EV_FIXED, *lim = p + len;
-#define NEED(n) do { if ((size_t)(lim - q) < (n)) goto short_fields; } while (0)
-	bool has_orig = false;
 	uint32_t sid = 0;
-	ev->users = 1;
-	ev->netns = ev->iface ? ev->iface->netns : 0;
-	if (f & SKB_F_ORIG_LEN) { NEED(4); ev->orig_len = le32(q); has_orig = true; q += 4; }
-	bool has_len = false;
-	if (f & SKB_F_SKB_LEN)  { NEED(8); ev->len = le32(q); ev->data_len = le32(q + 4); has_len = true; q += 8; }
-	bool has_proto = false;
-	if (f & SKB_F_PROTOCOL) { NEED(2); ev->protocol = le16(q); has_proto = true; q += 2; }
-	if (f & SKB_F_MARK)     { NEED(4); ev->mark = le32(q); q += 4; }
-	if (f & SKB_F_HASH)     { NEED(4); ev->hash = le32(q); q += 4; }
-	if (f & SKB_F_PRIORITY) { NEED(4); ev->priority = le32(q); q += 4; }
-	if (f & SKB_F_QUEUE)    { NEED(2); ev->queue_mapping = le16(q); q += 2; }
-	if (f & SKB_F_VLAN)     { NEED(4); ev->vlan_tci = le16(q); ev->vlan_proto = le16(q + 2); q += 4; }
-	if (f & SKB_F_CSUM)     { NEED(2); ev->ip_summed = q[0]; ev->csum_level = q[1]; q += 2; }
-	if (f & SKB_F_GSO) {
-		NEED(8); ev->gso_size = le16(q); ev->gso_segs = le16(q + 2); ev->gso_type = le32(q + 4);
-		q += 8;
-	}
-	if (f & SKB_F_CLONE)    { NEED(8); ev->cloned = q[0]; ev->fclone = q[1]; ev->users = le32(q + 4); q += 8; }
-	if (f & SKB_F_DROP)     { NEED(4); ev->drop_reason = le32(q); q += 4; }
-	if (f & SKB_F_RX_IF)    { NEED(4); ev->rx_ifindex = le32(q); q += 4; }
-	if (f & SKB_F_STACK)    { NEED(4); sid = le32(q); q += 4; }
-	if (f & SKB_F_NETNS)    { NEED(4); ev->netns = le32(q); q += 4; }
-	if (f & SKB_F_EXT)      { NEED(2); size_t n = le16(q); q += 2; NEED(n); q += n; }
-#undef NEED
-	ev->caplen = (uint32_t)(lim - q);
+	const uint8_t *q = skb_fields_get(p + SKB_EV_FIXED, p + len, f, ev, &sid);
+	if (!q)
+		return fail(r, off, "event's optional fields run past the record");
+	ev->caplen = (uint32_t)(p + len - q);
 	ev->data = q;
 	if (ev->caplen > SKB_SNAPLEN_MAX)
 		return fail(r, off, "event holds %u packet bytes (at most %u)", ev->caplen,
 			    SKB_SNAPLEN_MAX);
-	if (!has_orig)
-		ev->orig_len = ev->caplen;
-	else if (ev->orig_len < ev->caplen)
+	switch (skb_fields_defaults(ev, f)) {
+	case SKB_FIELDS_ORIG_SHORT:
 		return fail(r, off, "event's packet length %u is less than its %u captured bytes",
 			    ev->orig_len, ev->caplen);
-	if (!has_len) {
-		ev->len = ev->orig_len;
-		if (ev->flags & SKB_EV_DATA_L3 && ev->l3_off != 0xffff) {
-			if (ev->l3_off > ev->orig_len)
-				return fail(r, off, "event's L3 offset is past the packet");
-			ev->len = ev->orig_len - ev->l3_off;
-		}
+	case SKB_FIELDS_L3_PAST:
+		return fail(r, off, "event's L3 offset is past the packet");
 	}
-	if (!(f & SKB_F_RX_IF) && ev->flags & SKB_EV_RX_DEV && ev->iface)
-		ev->rx_ifindex = ev->iface->ifindex;
-	if (!has_proto)
-		ev->protocol = skb_default_protocol(ev->flags, ev->data, ev->caplen);
 	if (sid && !(ev->stack = idmap_get(&r->stacks, sid)))
 		return fail(r, off, "event refers to undefined stack %u", sid);
 	if (ev->flags & SKB_EV_DROP)
 		ev->drop_name = idmap_get(&r->reasons, ev->drop_reason);
 	return 0;
-short_fields:
-	return fail(r, off, "event's optional fields run past the record");
 }
 
 int skbr_next(struct skb_reader *r, struct skb_record *rec)
@@ -665,7 +629,6 @@ int skbr_next(struct skb_reader *r, struct skb_record *rec)
 			rec->lost.ts = le64(p + 16);
 			if (check_time(r, off, rec->lost.ts, "lost-events record's"))
 				return -1;
-			r->lost_total += rec->lost.count;
 			rec->kind = SKB_LOST;
 			r->pos += len;
 			return 1;
@@ -739,11 +702,6 @@ const char *skbr_error(const struct skb_reader *r)
 const char *skbr_name(const struct skb_reader *r)
 {
 	return r->name;
-}
-
-uint64_t skbr_lost_total(const struct skb_reader *r)
-{
-	return r->lost_total;
 }
 
 void skbr_close(struct skb_reader *r)

@@ -13,6 +13,7 @@
 #include "format.h"
 #include "intern.h"
 #include "le.h"
+#include "skbfields.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -296,42 +297,11 @@ int skbw_event(struct skb_writer *w, const struct skb_event *ev)
 		return w->err;
 
 	/* Optional fields: only what differs from the documented default. */
-	uint32_t netns_default = ev->iface ? ev->iface->netns : 0;
 	uint8_t l3 = ev->l3_off < SKB_OFF_UNKNOWN ? (uint8_t)ev->l3_off : SKB_OFF_UNKNOWN;
 	uint8_t l4 = ev->l4_off < SKB_OFF_UNKNOWN ? (uint8_t)ev->l4_off : SKB_OFF_UNKNOWN;
 	uint8_t flags = ev->flags & ~(SKB_EV_DATA_L3 | SKB_EV_RX_DEV);
-	uint16_t f = 0;
-	if (ev->orig_len != ev->caplen)                   f |= SKB_F_ORIG_LEN;
-	if (ev->len == ev->orig_len && !ev->data_len)
-		;
-	else if (l3 != SKB_OFF_UNKNOWN && ev->orig_len >= l3 &&
-		 ev->len == ev->orig_len - l3 && !ev->data_len)
-		flags |= SKB_EV_DATA_L3;   /* receive path: skb->data at L3 */
-	else
-		f |= SKB_F_SKB_LEN;
-	if (ev->protocol != skb_default_protocol(ev->flags, ev->data, ev->caplen))
-		f |= SKB_F_PROTOCOL;
-	if (ev->mark)                                     f |= SKB_F_MARK;
-	if (ev->hash)                                     f |= SKB_F_HASH;
-	if (ev->priority)                                 f |= SKB_F_PRIORITY;
-	if (ev->queue_mapping)                            f |= SKB_F_QUEUE;
-	if (ev->vlan_proto)                               f |= SKB_F_VLAN;
-	if (ev->ip_summed || ev->csum_level)              f |= SKB_F_CSUM;
-	if (ev->gso_size || ev->gso_segs || ev->gso_type) f |= SKB_F_GSO;
-	if (ev->cloned || ev->fclone || ev->users != 1)   f |= SKB_F_CLONE;
-	if (ev->flags & SKB_EV_DROP)                      f |= SKB_F_DROP;
-	if (ev->rx_ifindex && ev->iface && ev->rx_ifindex == ev->iface->ifindex)
-		flags |= SKB_EV_RX_DEV;
-	else if (ev->rx_ifindex)
-		f |= SKB_F_RX_IF;
-	if (sid)                                          f |= SKB_F_STACK;
-	if (ev->netns != netns_default)                   f |= SKB_F_NETNS;
-
-	size_t n = SKB_EV_FIXED;
-	for (unsigned b = 0; b < 16; b++)
-		if (f & (1u << b))
-			n += skb_field_size[b];
-	n += ev->caplen;
+	uint32_t f = skb_fields_choose(ev, sid, &flags);
+	size_t n = SKB_EV_FIXED + skb_fields_size(f) + ev->caplen;
 
 	uint8_t *p = reserve(w, n);
 	if (!p)
@@ -343,33 +313,12 @@ int skbw_event(struct skb_writer *w, const struct skb_event *ev)
 	put16(p + 24, (uint16_t)pid);
 	put16(p + 26, (uint16_t)iid);
 	put16(p + 28, (uint16_t)cid);
-	put16(p + 30, f);
+	put16(p + 30, (uint16_t)f);
 	p[32] = flags;
 	p[33] = ev->pkt_type;
 	p[34] = l3;
 	p[35] = l4;
-	uint8_t *q = p + SKB_EV_FIXED;
-	if (f & SKB_F_ORIG_LEN) { put32(q, ev->orig_len); q += 4; }
-	if (f & SKB_F_SKB_LEN)  { put32(q, ev->len); put32(q + 4, ev->data_len); q += 8; }
-	if (f & SKB_F_PROTOCOL) { put16(q, ev->protocol); q += 2; }
-	if (f & SKB_F_MARK)     { put32(q, ev->mark); q += 4; }
-	if (f & SKB_F_HASH)     { put32(q, ev->hash); q += 4; }
-	if (f & SKB_F_PRIORITY) { put32(q, ev->priority); q += 4; }
-	if (f & SKB_F_QUEUE)    { put16(q, ev->queue_mapping); q += 2; }
-	if (f & SKB_F_VLAN)     { put16(q, ev->vlan_tci); put16(q + 2, ev->vlan_proto); q += 4; }
-	if (f & SKB_F_CSUM)     { q[0] = ev->ip_summed; q[1] = ev->csum_level; q += 2; }
-	if (f & SKB_F_GSO) {
-		put16(q, ev->gso_size); put16(q + 2, ev->gso_segs); put32(q + 4, ev->gso_type);
-		q += 8;
-	}
-	if (f & SKB_F_CLONE) {
-		q[0] = ev->cloned; q[1] = ev->fclone; put16(q + 2, 0); put32(q + 4, ev->users);
-		q += 8;
-	}
-	if (f & SKB_F_DROP)     { put32(q, ev->drop_reason); q += 4; }
-	if (f & SKB_F_RX_IF)    { put32(q, ev->rx_ifindex); q += 4; }
-	if (f & SKB_F_STACK)    { put32(q, sid); q += 4; }
-	if (f & SKB_F_NETNS)    { put32(q, ev->netns); q += 4; }
+	uint8_t *q = skb_fields_put(p + SKB_EV_FIXED, f, ev, sid);
 	if (ev->caplen)
 		memcpy(q, ev->data, ev->caplen);
 	w->events++;

@@ -13,4 +13,25 @@ test_expect_success 'random bit flips and garbage' "$ft flips"
 test_expect_success 'foreign magic, future version, text-mode damage, empty' "$ft header"
 test_expect_success 'concatenated plain and compressed streams' "$ft concat"
 test_expect_success 'more contexts than 16-bit ids: a new section' "$ft contexts"
+
+# The optional-field table of docs/format.md (rows "| 0 | ORIG_LEN | 4 | ...")
+# has the bits, names and sizes of the C table (lib/skbfields.c).
+doc_fields() {
+	awk -F'|' '
+		/^\*\*Optional fields\.\*\*/ { on = 1; next }
+		on && /^\|/ {
+			seen = 1
+			if ($2 !~ /^ *[0-9]+ *$/) next
+			for (i = 2; i <= 4; i++) gsub(/^ +| +$/, "", $i)
+			print $2, $3, $4
+			next
+		}
+		on && seen { exit }' "$TOP/docs/format.md"
+}
+test_expect_success 'docs/format.md lists the optional fields of the C table' '
+	$BUILD/tests/fields-table >c-table &&
+	doc_fields >doc-table &&
+	test $(wc -l <doc-table) = 16 &&
+	test_cmp c-table doc-table
+'
 test_done

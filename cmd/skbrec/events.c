@@ -14,6 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* events_decode() copies these flags as they are: the two headers agree. */
+_Static_assert(SKBREC_L2 == SKB_EV_L2, "SKBREC_L2 != SKB_EV_L2");
+_Static_assert(SKBREC_L3 == SKB_EV_L3, "SKBREC_L3 != SKB_EV_L3");
+_Static_assert(SKBREC_DROP == SKB_EV_DROP, "SKBREC_DROP != SKB_EV_DROP");
+_Static_assert(SKBREC_MAC_SET == SKB_EV_MAC_SET, "SKBREC_MAC_SET != SKB_EV_MAC_SET");
+
 struct iface_node {
 	struct iface_node *next;
 	struct skb_iface i;
