@@ -2,7 +2,7 @@
 /*
  * skbwriter.c - streaming .skb writer.
  *
- * Records are assembled in one buffer and handed to the fd in large writes.
+ * Records are assembled in one strbuf and handed to the fd in large writes.
  * With SKBW_COMPRESS each flush of the buffer becomes one gzip member, so a
  * record never spans two members and every member inflates on its own.
  * Dictionary records are emitted lazily: an event's probe, interface,
@@ -14,6 +14,7 @@
 #include "intern.h"
 #include "le.h"
 #include "skbfields.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -21,20 +22,19 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define WBUF_SIZE   (256u << 10)   /* plain: flush when this fills */
+#define WBUF_SIZE   (256u << 10)   /* plain: one write(2) per 256 KiB */
 #define ZBLOCK_SIZE (64u << 10)    /* compressed: one gzip member per ~64 KiB */
 
 struct skb_writer {
 	int fd;
 	int flags;
 	int err;                /* first error, sticky (-errno) */
-	uint8_t *buf;
-	size_t len, cap, block; /* block: flush threshold */
+	struct strbuf out;      /* records; drains to fd, or through deflate_block */
 	uint8_t *zbuf;          /* deflate output */
 	size_t zcap;
 	z_stream z;
 	bool z_ready;
-	uint64_t bytes;         /* handed to the fd */
+	uint64_t zbytes;        /* compressed bytes handed to the fd */
 	int64_t time_base;
 	uint64_t events, lost, last_ts;
 	struct skb_info info;   /* for restarting a section; strings owned */
@@ -56,9 +56,12 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-static int deflate_block(struct skb_writer *w)
+/* The drain hook of a compressed writer: one buffer-full, one gzip member. */
+static int deflate_block(void *arg, const char *buf, size_t len)
 {
-	size_t need = deflateBound(&w->z, (uLong)w->len) + 32;
+	struct skb_writer *w = arg;
+	size_t need = deflateBound(&w->z, (uLong)len) + 32;
+
 	if (need > w->zcap) {
 		uint8_t *p = realloc(w->zbuf, need);
 		if (!p)
@@ -68,8 +71,8 @@ static int deflate_block(struct skb_writer *w)
 	}
 	if (deflateReset(&w->z) != Z_OK)
 		return -EIO;
-	w->z.next_in = w->buf;
-	w->z.avail_in = (uInt)w->len;
+	w->z.next_in = (Bytef *)buf;
+	w->z.avail_in = (uInt)len;
 	w->z.next_out = w->zbuf;
 	w->z.avail_out = (uInt)w->zcap;
 	if (deflate(&w->z, Z_FINISH) != Z_STREAM_END)
@@ -77,7 +80,7 @@ static int deflate_block(struct skb_writer *w)
 	size_t out = w->zcap - w->z.avail_out;
 	int err = write_all(w->fd, w->zbuf, out);
 	if (!err)
-		w->bytes += out;
+		w->zbytes += out;
 	return err;
 }
 
@@ -85,26 +88,16 @@ int skbw_flush(struct skb_writer *w)
 {
 	if (w->err)
 		return w->err;
-	if (!w->len)
-		return 0;
-	int err;
-	if (w->flags & SKBW_COMPRESS) {
-		err = deflate_block(w);
-	} else {
-		err = write_all(w->fd, w->buf, w->len);
-		if (!err)
-			w->bytes += w->len;
-	}
-	w->len = 0;
-	return w->err = err;
+	return w->err = sb_flush(&w->out);
 }
 
 uint64_t skbw_bytes(const struct skb_writer *w)
 {
-	return w->bytes;
+	return (w->flags & SKBW_COMPRESS) ? w->zbytes : w->out.written;
 }
 
-/* Room for one record of n bytes; flushes first so records never split. */
+/* Room for one record of n bytes: the buffer drains first when the record
+ * does not fit, so records never split across writes or gzip members. */
 static uint8_t *reserve(struct skb_writer *w, size_t n)
 {
 	if (w->err)
@@ -113,22 +106,12 @@ static uint8_t *reserve(struct skb_writer *w, size_t n)
 		w->err = -E2BIG;
 		return NULL;
 	}
-	if (w->len && w->len + n > w->block && skbw_flush(w))
+	uint8_t *r = sb_reserve(&w->out, n);
+	if (!r) {
+		w->err = w->out.err ? -w->out.err : -ENOMEM;
 		return NULL;
-	if (w->len + n > w->cap) {
-		size_t c = w->cap;
-		while (c < w->len + n)
-			c *= 2;
-		uint8_t *p = realloc(w->buf, c);
-		if (!p) {
-			w->err = -ENOMEM;
-			return NULL;
-		}
-		w->buf = p;
-		w->cap = c;
 	}
-	uint8_t *r = w->buf + w->len;
-	w->len += n;
+	sb_commit(&w->out, n);
 	return r;
 }
 
@@ -406,16 +389,16 @@ struct skb_writer *skbw_open_fd(int fd, const struct skb_info *info, int flags)
 		return NULL;
 	w->fd = fd;
 	w->flags = flags;
-	w->cap = WBUF_SIZE + 4096;
-	w->block = (flags & SKBW_COMPRESS) ? ZBLOCK_SIZE : WBUF_SIZE;
-	w->buf = malloc(w->cap);
-	if (!w->buf)
+	sb_init_owned(&w->out, (flags & SKBW_COMPRESS) ? ZBLOCK_SIZE : WBUF_SIZE, fd);
+	if (w->out.err)
 		goto fail;
 	if (flags & SKBW_COMPRESS) {
 		/* windowBits 15 + 16: gzip wrapper, so every block is a gzip member */
 		if (deflateInit2(&w->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 			goto fail;
 		w->z_ready = true;
+		w->out.drain = deflate_block;
+		w->out.drain_arg = w;
 	}
 	w->info = *info;
 	w->info.tool = strdup(info->tool ? info->tool : "");
@@ -456,6 +439,6 @@ void skbw_abort(struct skb_writer *w)
 	free((char *)w->info.kernel);
 	free((char *)w->info.cmdline);
 	free(w->zbuf);
-	free(w->buf);
+	sb_free(&w->out);
 	free(w);
 }
