@@ -12,7 +12,6 @@
  *   skb_kret_entry / skb_kretprobe
  *                kretprobe: the entry stashes the arguments per task, the
  *                return reads them back (registers are gone by then).
- *   track_free_*  forget a tracking id when the skb's data is freed.
  *
  * All kernel memory is read with CO-RE (BPF_CORE_READ*), so one object runs
  * on any kernel with BTF.
@@ -56,10 +55,18 @@ struct {
 	__uint(max_entries, SKBREC_NEST_MAX);   /* * nr_cpus at load */
 } skbcopy SEC(".maps");
 
+/* Per CPU: how deep probes are nested now, and the sequence number of the
+ * next new tracking id. */
+struct cpu_state {
+	__u32 lvl;
+	__u32 pad;
+	__u64 seq;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct cpu_state);
 	__uint(max_entries, 1);
 } nest SEC(".maps");
 
@@ -70,14 +77,6 @@ struct {
 	__type(value, __u64);
 	__uint(max_entries, SKBREC_MAX_PROBES);
 } lost SEC(".maps");
-
-/* skb->head -> tracking id (first-seen time).  Clones share head. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, __u64);
-	__type(value, __u64);
-	__uint(max_entries, 65536);
-} track SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
@@ -112,6 +111,8 @@ static __always_inline __u64 clamp(__u64 v, __u64 max)
 	return v;
 }
 
+#include "track.h"
+
 static __always_inline void count_lost(__u32 probe)
 {
 	__u64 *n = bpf_map_lookup_elem(&lost, &probe);
@@ -132,19 +133,6 @@ static __always_inline __u32 netns_of_sk(struct sock *sk)
 	if (!bpf_core_field_exists(sk->__sk_common.skc_net.net))
 		return 0;
 	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-}
-
-static __always_inline __u64 track_id(unsigned char *head, __u64 now)
-{
-	__u64 key = (__u64)head;
-	__u64 *v = bpf_map_lookup_elem(&track, &key);
-
-	if (v)
-		return *v;
-	if (!bpf_map_update_elem(&track, &key, &now, BPF_NOEXIST))
-		return now;
-	v = bpf_map_lookup_elem(&track, &key);   /* a racing CPU won */
-	return v ? *v : now;
 }
 
 /*
@@ -241,21 +229,23 @@ static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *l
 static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 				  __u64 reason)
 {
-	__u32 probe = SKBREC_CFG_ID(cfg), zero = 0, slot, *lvl;
+	__u32 probe = SKBREC_CFG_ID(cfg), zero = 0, slot, cpu;
+	struct cpu_state *st;
 	struct skbrec_event *e;
 	struct sk_buff *ls;
-	__u64 pid_tgid, flags, size;
+	__u64 pid_tgid, flags, size, fresh;
 
 	if (!skb)
 		return 0;
-	lvl = bpf_map_lookup_elem(&nest, &zero);
-	if (!lvl)
+	st = bpf_map_lookup_elem(&nest, &zero);
+	if (!st)
 		return 0;
-	if (*lvl >= SKBREC_NEST_MAX) {
+	if (st->lvl >= SKBREC_NEST_MAX) {
 		count_lost(probe);
 		return 0;
 	}
-	slot = bpf_get_smp_processor_id() * SKBREC_NEST_MAX + *lvl;
+	cpu = bpf_get_smp_processor_id();
+	slot = cpu * SKBREC_NEST_MAX + st->lvl;
 	e = bpf_map_lookup_elem(&scratch, &slot);
 	ls = bpf_map_lookup_elem(&skbcopy, &slot);
 	if (!e || !ls) {
@@ -265,12 +255,12 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	if (bpf_probe_read_kernel(ls, clamp(bpf_core_type_size(struct sk_buff),
 					    SKBREC_SKB_COPY), skb))
 		return 0;   /* not an skb we can read: nothing to record */
-	*lvl += 1;
+	st->lvl += 1;
 
 	e->ts = bpf_ktime_get_ns();
 	e->skb = (__u64)skb;
 	e->probe = probe;
-	e->cpu = bpf_get_smp_processor_id();
+	e->cpu = cpu;
 	pid_tgid = bpf_get_current_pid_tgid();
 	e->pid = pid_tgid >> 32;
 	e->tid = (__u32)pid_tgid;
@@ -284,7 +274,13 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	e->stack_id = -1;
 	if (SKBREC_CFG_STACK(cfg))
 		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
-	e->track = track_id(ls->head, e->ts);
+	/* A new id, if needed: CPU + 1 in the top 16 bits, a per-CPU
+	 * sequence below (unique, unlike a timestamp: two CPUs can read the
+	 * same nanosecond). */
+	fresh = (__u64)(cpu + 1) << 48 | (st->seq & 0xffffffffffffULL);
+	e->track = track_id(skb, ls, e->ts, fresh);
+	if (e->track == fresh)
+		st->seq++;
 	fill_meta(e, ls);
 	fill_bytes(e, ls);
 
@@ -296,7 +292,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	if (bpf_ringbuf_output(&events, e, size, flags))
 		count_lost(probe);
-	*lvl -= 1;
+	st->lvl -= 1;
 	return 0;
 }
 
@@ -417,38 +413,4 @@ SEC("kretprobe.multi")
 int skb_kretprobe_multi(struct pt_regs *regs)
 {
 	return do_kretprobe(regs);
-}
-
-/* The data of an skb is about to be freed when its last reference goes: the
- * head address may then be reused by another packet, so drop its id. */
-static __always_inline void forget(struct sk_buff *skb)
-{
-	unsigned char *head;
-	struct skb_shared_info *sh;
-	__u64 key;
-
-	if (!skb)
-		return;
-	if (BPF_CORE_READ(skb, users.refs.counter) > 1)
-		return;
-	head = BPF_CORE_READ(skb, head);
-	sh = (struct skb_shared_info *)(head + BPF_CORE_READ(skb, end));
-	if (BPF_CORE_READ(sh, dataref.counter) > 1)   /* clones still use it */
-		return;
-	key = (__u64)head;
-	bpf_map_delete_elem(&track, &key);
-}
-
-SEC("raw_tp/kfree_skb")
-int track_free_kfree(struct bpf_raw_tracepoint_args *ctx)
-{
-	forget((struct sk_buff *)ctx->args[0]);
-	return 0;
-}
-
-SEC("raw_tp/consume_skb")
-int track_free_consume(struct bpf_raw_tracepoint_args *ctx)
-{
-	forget((struct sk_buff *)ctx->args[0]);
-	return 0;
 }

@@ -537,15 +537,6 @@ int recbpf_attach(struct rec_bpf *b, struct kbtf *k, struct rec_probes *ps)
 		skb_warn("no probe could be attached");
 		return -1;
 	}
-	/* Forget tracking ids when skb data is freed.  Attached after the
-	 * user's probes so a kfree_skb event still sees the id. */
-	struct bpf_link *l = bpf_program__attach(b->skel->progs.track_free_kfree);
-
-	if (l && keep_link(b, l))
-		return -1;
-	l = bpf_program__attach(b->skel->progs.track_free_consume);
-	if (l && keep_link(b, l))
-		return -1;
 	return 0;
 }
 

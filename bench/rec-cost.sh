@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bench/rec-cost.sh [ROUNDS] [SECONDS] - what recording costs the traffic.
+#
+# iperf3 UDP with 64-byte payloads from namespace A to namespace B over a
+# veth pair, in interleaved rounds of:
+#   none     untraced
+#   skbrec   skbrec with its default probes
+#   rx-only  skbrec -p tp:net:netif_receive_skb
+#   tcpdump  tcpdump -w on B's veth (the receiving side)
+# Per mode, the median over the rounds of: the sender's packets/s, its ratio
+# to the untraced rate, the BPF run time per program run (bpf_stats_enabled;
+# skbrec's programs only), events recorded and lost.  A benchmark, not a test: run it as root on a
+# quiet machine; BUILD=... picks the build folder.
+set -eu
+R=${1:-5}
+DUR=${2:-4}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+MODES=${MODES:-"none skbrec rx-only tcpdump"}
+id=$$
+A=skbc$id-a B=skbc$id-b VA=skbc${id}a VB=skbc${id}b
+W=$(mktemp -d /tmp/rec-cost.XXXXXX)
+stats0=$(sysctl -n kernel.bpf_stats_enabled)
+rec=
+cleanup() {
+	[ -n "$rec" ] && kill "$rec" 2>/dev/null && wait "$rec" 2>/dev/null
+	ip netns pids "$B" 2>/dev/null | xargs -r kill 2>/dev/null || :
+	ip netns del "$A" 2>/dev/null || :
+	ip netns del "$B" 2>/dev/null || :
+	sysctl -qw kernel.bpf_stats_enabled="$stats0"
+	rm -rf "$W"
+}
+trap cleanup EXIT
+for t in iperf3 tcpdump bpftool jq; do
+	command -v $t >/dev/null || { echo "rec-cost: $t is missing (scripts/deps.sh)" >&2; exit 1; }
+done
+
+ip netns add "$A"; ip netns add "$B"
+ip link add "$VA" netns "$A" type veth peer name "$VB" netns "$B"
+ip -n "$A" addr add 10.78.0.1/24 dev "$VA"; ip -n "$B" addr add 10.78.0.2/24 dev "$VB"
+ip -n "$A" link set "$VA" up; ip -n "$B" link set "$VB" up
+ip netns exec "$B" iperf3 -s -D -I "$W/iperf3.pid" >/dev/null
+sleep 0.5
+sysctl -qw kernel.bpf_stats_enabled=1
+
+# Sum of run_time_ns and run_cnt over skbrec's programs (names skbrec, skb_*).
+bpf_sums() {
+	bpftool prog show -j | jq -r '[.[] | select(.name == "skbrec" or (.name | startswith("skb_")))
+		| {t: (.run_time_ns // 0), c: (.run_cnt // 0)}]
+		| "\(map(.t) | add // 0) \(map(.c) | add // 0)"'
+}
+
+# One run: mode -> "pps ns_per_run events lost"
+run() {
+	local mode=$1 args=() pps ns=- ev=- lost=- t0 c0 t1 c1
+	case $mode in
+	skbrec) args=() ;;
+	rx-only) args=(-p tp:net:netif_receive_skb) ;;
+	esac
+	case $mode in
+	skbrec|rx-only)
+		"$BUILD/skbrec" "${args[@]}" -o "$W/run.skb" 2>"$W/rec.err" &
+		rec=$!
+		sleep 1.5 ;;
+	tcpdump)
+		ip netns exec "$B" tcpdump -q -n -i "$VB" -w "$W/run.pcap" 2>"$W/rec.err" &
+		rec=$!
+		sleep 1.5 ;;
+	esac
+	read -r t0 c0 <<<"$(bpf_sums)"
+	ip netns exec "$A" iperf3 -c 10.78.0.2 -u -l 64 -b 0 -t "$DUR" -J >"$W/iperf.json"
+	pps=$(jq '.end.sum.packets / .end.sum.seconds | floor' "$W/iperf.json")
+	if [ -n "$rec" ]; then
+		if [ "$mode" != tcpdump ]; then
+			read -r t1 c1 <<<"$(bpf_sums)"
+			[ "$c1" -gt "$c0" ] && ns=$(( (t1 - t0) / (c1 - c0) ))
+		fi
+		kill -INT "$rec"; wait "$rec" || :
+		rec=
+		if [ "$mode" != tcpdump ]; then
+			# "skbrec: N events (…), M lost" on stderr
+			ev=$(grep -o '[0-9]* events' "$W/rec.err" | head -1 | cut -d' ' -f1)
+			lost=$(grep -o '[0-9]* lost' "$W/rec.err" | head -1 | cut -d' ' -f1)
+			: "${ev:=0}" "${lost:=0}"
+		fi
+	fi
+	echo "$pps $ns $ev $lost"
+}
+
+median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'; }
+
+for ((i = 1; i <= R; i++)); do
+	for m in $MODES; do
+		echo "$m $(run "$m")" >>"$W/results"
+	done
+done
+
+base=$(awk '$1=="none"{print $2}' "$W/results" | median)
+printf '%-8s %12s %7s %12s %10s %8s\n' mode "packets/s" ratio "BPF ns/run" events lost
+for m in $MODES; do
+	pps=$(awk -v m="$m" '$1==m{print $2}' "$W/results" | median)
+	ns=$(awk -v m="$m" '$1==m && $3!="-"{print $3}' "$W/results" | median)
+	ev=$(awk -v m="$m" '$1==m && $4!="-"{print $4}' "$W/results" | median)
+	lost=$(awk -v m="$m" '$1==m && $5!="-"{print $5}' "$W/results" | median)
+	ratio=$(awk -v a="$pps" -v b="$base" 'BEGIN{printf "%.2f", b ? a / b : 0}')
+	printf '%-8s %12s %7s %12s %10s %8s\n' "$m" "$pps" "$ratio" "$ns" "$ev" "$lost"
+done
+echo "(median of $R interleaved rounds of ${DUR}s; kernel $(uname -r), $(nproc) CPUs)"

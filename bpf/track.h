@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * track.h - tracking ids: one id per packet, the same at every probe and for
+ * every clone, never shared by two packets (docs/tracking.md).
+ *
+ * A packet is known by its data buffer (skb->head: clones share it) plus a
+ * fingerprint of bytes that NAT, TTL and checksum updates do not change,
+ * read at the position (relative to head) where the network header was
+ * when the packet was first seen.  The buffer of a freed packet is soon
+ * used again by another one; its bytes then differ, and so does the
+ * fingerprint: the new packet gets a new id.  No free path has to be
+ * traced, so this works with tracepoints alone.
+ *
+ * Bytes at the anchor count only while they belong to the current packet:
+ * not before its lowest header (a reused buffer holds the old packet's bytes
+ * where the new one has not written yet) and not past its linear end.
+ *
+ * pskb_expand_head() moves a packet to a new buffer but keeps its struct
+ * sk_buff (NAT on a clone, room for a tunnel header): a second table keyed by
+ * the sk_buff address, holding the fingerprint at the network header, finds
+ * the packet again there without any hook.
+ *
+ * Both caches are direct-mapped arrays indexed by a hash of the key: no
+ * locks, no allocation, one inlined lookup.  Entries are written without atomics; a
+ * torn entry fails its check word and counts as a miss (a new id: a split,
+ * never a wrong join).  A slot taken over by another head also makes the old
+ * packet's next event a miss.  Entries not seen for track_age_ns are
+ * ignored, which bounds how long two identical packets in one buffer could
+ * be taken for one.
+ *
+ * Included by skbrec.bpf.c only (needs vmlinux.h and the libbpf headers).
+ */
+#ifndef SKBREC_TRACK_H
+#define SKBREC_TRACK_H
+
+#define TRACK_BITS   17
+#define TRACK_SLOTS  (1u << TRACK_BITS)
+#define TRACK_FP_MAX 64    /* bytes fingerprinted, at most */
+#define TRACK_FP_MIN 8     /* fewer available bytes: no cache, a fresh id */
+
+/* Set by user space before load. */
+const volatile __u64 track_age_ns = 1000000000ULL;
+
+struct track_ent {
+	__u64 key;      /* skb->head, or the struct sk_buff address */
+	__u64 id;
+	__u64 fp;       /* fingerprint of fp_len bytes at head + anchor */
+	__u64 last;     /* last seen, ns */
+	__u16 anchor;   /* head table: offset from head; skb table: unused */
+	__u16 fp_len;
+	__u32 check;    /* hash of the fields above but last: torn-write guard */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct track_ent);
+	__uint(max_entries, TRACK_SLOTS);
+} track_head SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct track_ent);
+	__uint(max_entries, TRACK_SLOTS);
+} track_skb SEC(".maps");
+
+static __always_inline __u64 track_mix(__u64 h, __u64 v)
+{
+	h ^= v;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+static __always_inline __u32 track_slot(__u64 key)
+{
+	return (__u32)(((key >> 6) * 0x9e3779b97f4a7c15ULL) >> (64 - TRACK_BITS));
+}
+
+static __always_inline __u32 track_check(const struct track_ent *t)
+{
+	return (__u32)track_mix(track_mix(track_mix(t->key, t->id), t->fp),
+				(__u64)t->anchor << 16 | t->fp_len);
+}
+
+static __always_inline void track_put(struct track_ent *t, __u64 key, __u64 id,
+				      __u64 fp, __u64 now, __u32 anchor, __u32 fp_len)
+{
+	t->key = key;
+	t->id = id;
+	t->fp = fp;
+	t->last = now;
+	t->anchor = (__u16)anchor;
+	t->fp_len = (__u16)fp_len;
+	t->check = track_check(t);
+}
+
+/*
+ * Which bits of the first 64 bytes at the anchor identify the packet: m[i]
+ * masks the little-endian word of bytes 8i..8i+7.  Left out: TOS/traffic
+ * class, TTL/hop limit, addresses, ports, checksums, the ICMP echo id (NAT
+ * rewrites it as a port), TCP options (MSS clamping), ICMP error payloads
+ * (NAT rewrites the quoted header).  Kept: lengths, IPv4 id and fragment
+ * field, protocol, IPv6 flow label, TCP seq/ack/flags/window, UDP length and
+ * 20 payload bytes, ICMP type/code/sequence and payload.  Returns the IP
+ * packet's length (bytes past it are not the packet's), or ~0 for non-IP.
+ */
+static __always_inline __u32 track_masks(const __u8 *b, __u64 m[8])
+{
+	__u8 ver = b[0] >> 4;
+
+	if (ver == 4) {
+		__u8 proto = b[9];
+		bool first = !(b[6] & 0x1f) && !b[7];   /* fragment offset 0 */
+
+		m[0] = 0xffffffffffff00ffULL;   /* all but TOS */
+		m[1] = 0x000000000000ff00ULL;   /* protocol */
+		if ((b[0] & 0xf) != 5) {
+			/* options: the IP fields alone */
+		} else if (!first) {            /* a later fragment: payload */
+			m[2] = 0xffffffff00000000ULL;
+			m[3] = m[4] = ~0ULL;
+		} else if (proto == 6) {        /* TCP */
+			m[3] = ~0ULL;                   /* seq, ack */
+			m[4] = 0xffff0000ffffffffULL;   /* flags, window, urg */
+		} else if (proto == 17) {       /* UDP */
+			m[3] = 0xffffffff0000ffffULL;   /* length, payload */
+			m[4] = m[5] = ~0ULL;
+		} else if (proto == 1) {        /* ICMP */
+			m[2] = 0x0000ffff00000000ULL;   /* type, code */
+			if (b[20] == 0 || b[20] == 8) { /* echo: seq, payload */
+				m[3] = 0xffffffffffff0000ULL;
+				m[4] = m[5] = ~0ULL;
+			} else {
+				m[3] = 0x00000000ffffffffULL;
+			}
+		} else {
+			m[2] = 0xffffffff00000000ULL;
+			m[3] = m[4] = ~0ULL;
+		}
+		return (__u32)b[2] << 8 | b[3];
+	}
+	if (ver == 6) {
+		__u8 nh = b[6];
+
+		m[0] = 0x00ffffffffff0ff0ULL;   /* flow label, length, next header */
+		if (nh == 6) {
+			m[5] = 0xffffffff00000000ULL;   /* seq */
+			m[6] = ~0ULL;                   /* ack, flags, window */
+			m[7] = 0x00000000ffff0000ULL;   /* urg */
+		} else if (nh == 17) {
+			m[5] = 0x0000ffff00000000ULL;   /* length */
+			m[6] = m[7] = ~0ULL;
+		} else if (nh == 58) {
+			if (b[40] == 128 || b[40] == 129)
+				m[5] = 0xffff00000000ffffULL;   /* echo: type, code, seq */
+			else
+				m[5] = 0xffffffff0000ffffULL;
+			if (b[40] >= 128)               /* not an error: the rest */
+				m[6] = m[7] = ~0ULL;
+		} else {
+			m[5] = m[6] = ~0ULL;            /* extension headers */
+		}
+		return 40 + ((__u32)b[4] << 8 | b[5]);
+	}
+	m[0] = m[1] = m[2] = m[3] = ~0ULL;      /* not IP: the bytes as they are */
+	return ~0U;
+}
+
+/*
+ * Fingerprint of the packet bytes at p: len (<= TRACK_FP_MAX) bytes are
+ * read, those past the IP packet's own length ignored.  *used: how many
+ * counted (store it; the next read of this packet asks for that many).
+ */
+static __always_inline int track_fp(const void *p, __u32 len, __u64 *fp, __u32 *used)
+{
+	__u64 w[8] = {}, m[8] = {};
+	__u32 iplen;
+	__u64 h;
+
+	len = clamp(len, TRACK_FP_MAX);
+	if (bpf_probe_read_kernel(w, len, p))
+		return -1;
+	iplen = track_masks((const __u8 *)w, m);
+	if (iplen < len)
+		len = iplen;
+	h = len;
+	for (__u32 i = 0; i < 8; i++) {
+		if (8 * i >= len)
+			m[i] = 0;
+		else if (8 * i + 8 > len)
+			m[i] &= (1ULL << (8 * (len - 8 * i))) - 1;
+		h = track_mix(h, w[i] & m[i]);
+	}
+	*fp = h;
+	*used = len;
+	return 0;
+}
+
+/* Where the current packet's bytes are, as offsets from head. */
+struct track_geo {
+	__u32 lo;       /* lowest header: bytes before it are not this packet's */
+	__u32 lin_end;  /* end of the linear data */
+	__u32 net;      /* the network header, or data when there is none */
+};
+
+static __always_inline void track_geo(struct sk_buff *ls, struct track_geo *g)
+{
+	__u32 data_off = ls->data - ls->head;
+	__u16 mac = ls->mac_header, net = ls->network_header;
+
+	g->lin_end = ls->len >= ls->data_len ? data_off + (ls->len - ls->data_len) : data_off;
+	g->lo = data_off;
+	if (mac != (__u16)~0U && mac < g->lo)
+		g->lo = mac;
+	g->net = data_off;
+	if (net != 0 && net != (__u16)~0U && net < g->lin_end) {
+		g->net = net;
+		if (net < g->lo)
+			g->lo = net;
+	}
+}
+
+/* Does entry t, found under key, still describe the packet whose bytes are
+ * at head + anchor?  Then its fingerprint is in *fp. */
+static __always_inline bool track_same(const struct track_ent *t, __u64 key, __u64 now,
+				       unsigned char *head, __u32 anchor,
+				       const struct track_geo *g)
+{
+	__u64 fp;
+	__u32 used;
+
+	/* signed: another CPU may have stored a time later than ours */
+	return t->key == key && (__s64)(now - t->last) < (__s64)track_age_ns &&
+	       t->check == track_check(t) && anchor >= g->lo &&
+	       anchor + t->fp_len <= g->lin_end &&
+	       !track_fp(head + anchor, t->fp_len, &fp, &used) &&
+	       used == t->fp_len && fp == t->fp;
+}
+
+/*
+ * The tracking id of the packet whose struct sk_buff is skb (ls: a copy of
+ * it): the cached id when a table entry still describes the packet, else
+ * fresh (the caller's next sequence number).
+ */
+static __always_inline __u64 track_id(struct sk_buff *skb, struct sk_buff *ls,
+				      __u64 now, __u64 fresh)
+{
+	unsigned char *head = ls->head;
+	__u32 hslot = track_slot((__u64)head), sslot = track_slot((__u64)skb);
+	struct track_ent *th = bpf_map_lookup_elem(&track_head, &hslot);
+	struct track_ent *ts = bpf_map_lookup_elem(&track_skb, &sslot);
+	struct track_geo g;
+	__u32 used, avail;
+	__u64 id, fp;
+
+	if (!th || !ts)
+		return fresh;
+	track_geo(ls, &g);
+	if (track_same(th, (__u64)head, now, head, th->anchor, &g)) {
+		/* the packet's own buffer: keep the skb table current too */
+		th->last = now;
+		if (th->anchor == g.net)
+			track_put(ts, (__u64)skb, th->id, th->fp, now, 0, th->fp_len);
+		return th->id;
+	}
+	if (track_same(ts, (__u64)skb, now, head, g.net, &g)) {
+		/* same sk_buff, same bytes, another buffer: moved by
+		 * pskb_expand_head() */
+		id = ts->id;
+		ts->last = now;
+		track_put(th, (__u64)head, id, ts->fp, now, g.net, ts->fp_len);
+		return id;
+	}
+	/* A new packet: fingerprint what the linear area holds at the
+	 * network header. */
+	avail = g.lin_end > g.net ? g.lin_end - g.net : 0;
+	if (avail > TRACK_FP_MAX)
+		avail = TRACK_FP_MAX;
+	if (avail < TRACK_FP_MIN || g.net > 0xffff ||
+	    track_fp(head + g.net, avail, &fp, &used) || used < TRACK_FP_MIN)
+		return fresh;
+	track_put(th, (__u64)head, fresh, fp, now, g.net, used);
+	track_put(ts, (__u64)skb, fresh, fp, now, 0, used);
+	return fresh;
+}
+
+#endif
