@@ -179,6 +179,13 @@ demo:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(abspath $(O)) bash scripts/demo.sh
 
+# Benchmarks (never part of check): each bench/*.sh in turn, on this build.
+# They need root for the recorder and a quiet machine.
+bench:
+	$(Q)bash scripts/deps.sh
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)for b in bench/*.sh; do echo "== $$b"; BUILD=$(abspath $(O)) bash $$b || exit 1; done
+
 # What was built: without skbrec, neither it nor its man page (one line says so).
 MAN8 := $(wildcard man/*.8)
 MAN1 := $(wildcard man/*.1)
@@ -199,7 +206,7 @@ clean:
 
 FORCE:
 
-.PHONY: all check deps demo install clean skbrec-not-built FORCE
+.PHONY: all bench check deps demo install clean skbrec-not-built FORCE
 .DELETE_ON_ERROR:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

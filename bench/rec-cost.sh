@@ -10,8 +10,11 @@
 #   tcpdump  tcpdump -w on B's veth (the receiving side)
 # Per mode, the median over the rounds of: the sender's packets/s, its ratio
 # to the untraced rate, the BPF run time per program run (bpf_stats_enabled;
-# skbrec's programs only), events recorded and lost.  A benchmark, not a test: run it as root on a
-# quiet machine; BUILD=... picks the build folder.
+# skbrec's programs only: probes, and in builds before the tracking rework
+# the track_free_* programs), the run time of all of them per recorded event,
+# events recorded and lost.
+# A benchmark, not a test: run it as root on a quiet machine; BUILD=...
+# picks the build folder, MODES=... a subset of the modes.
 set -eu
 R=${1:-5}
 DUR=${2:-4}
@@ -46,14 +49,14 @@ sysctl -qw kernel.bpf_stats_enabled=1
 
 # Sum of run_time_ns and run_cnt over skbrec's programs (names skbrec, skb_*).
 bpf_sums() {
-	bpftool prog show -j | jq -r '[.[] | select(.name == "skbrec" or (.name | startswith("skb_")))
+	bpftool prog show -j | jq -r '[.[] | select(.name == "skbrec" or (.name | startswith("skb_")) or (.name | startswith("track_")))
 		| {t: (.run_time_ns // 0), c: (.run_cnt // 0)}]
 		| "\(map(.t) | add // 0) \(map(.c) | add // 0)"'
 }
 
-# One run: mode -> "pps ns_per_run events lost"
+# One run: mode -> "pps ns_per_run ns_per_event events lost"
 run() {
-	local mode=$1 args=() pps ns=- ev=- lost=- t0 c0 t1 c1
+	local mode=$1 args=() pps ns=- nse=- ev=- lost=- t0 c0 t1 c1
 	case $mode in
 	skbrec) args=() ;;
 	rx-only) args=(-p tp:net:netif_receive_skb) ;;
@@ -83,9 +86,11 @@ run() {
 			ev=$(grep -o '[0-9]* events' "$W/rec.err" | head -1 | cut -d' ' -f1)
 			lost=$(grep -o '[0-9]* lost' "$W/rec.err" | head -1 | cut -d' ' -f1)
 			: "${ev:=0}" "${lost:=0}"
+			# every run of every program of this recorder, per event
+			[ "$ev" -gt 0 ] && nse=$((t1 / ev))
 		fi
 	fi
-	echo "$pps $ns $ev $lost"
+	echo "$pps $ns $nse $ev $lost"
 }
 
 median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'; }
@@ -97,13 +102,14 @@ for ((i = 1; i <= R; i++)); do
 done
 
 base=$(awk '$1=="none"{print $2}' "$W/results" | median)
-printf '%-8s %12s %7s %12s %10s %8s\n' mode "packets/s" ratio "BPF ns/run" events lost
+printf '%-8s %10s %6s %11s %13s %9s %6s\n' mode "packets/s" ratio "BPF ns/run" "BPF ns/event" events lost
 for m in $MODES; do
 	pps=$(awk -v m="$m" '$1==m{print $2}' "$W/results" | median)
 	ns=$(awk -v m="$m" '$1==m && $3!="-"{print $3}' "$W/results" | median)
-	ev=$(awk -v m="$m" '$1==m && $4!="-"{print $4}' "$W/results" | median)
-	lost=$(awk -v m="$m" '$1==m && $5!="-"{print $5}' "$W/results" | median)
+	nse=$(awk -v m="$m" '$1==m && $4!="-"{print $4}' "$W/results" | median)
+	ev=$(awk -v m="$m" '$1==m && $5!="-"{print $5}' "$W/results" | median)
+	lost=$(awk -v m="$m" '$1==m && $6!="-"{print $6}' "$W/results" | median)
 	ratio=$(awk -v a="$pps" -v b="$base" 'BEGIN{printf "%.2f", b ? a / b : 0}')
-	printf '%-8s %12s %7s %12s %10s %8s\n' "$m" "$pps" "$ratio" "$ns" "$ev" "$lost"
+	printf '%-8s %10s %6s %11s %13s %9s %6s\n' "$m" "$pps" "$ratio" "$ns" "$nse" "$ev" "$lost"
 done
 echo "(median of $R interleaved rounds of ${DUR}s; kernel $(uname -r), $(nproc) CPUs)"

@@ -12,6 +12,8 @@
  *   skb_kret_entry / skb_kretprobe
  *                kretprobe: the entry stashes the arguments per task, the
  *                return reads them back (registers are gone by then).
+ *   track_copy   loaded again as fexit on the sk_buff copy functions, so
+ *                that a copy keeps the original's tracking id.
  *
  * All kernel memory is read with CO-RE (BPF_CORE_READ*), so one object runs
  * on any kernel with BTF.
@@ -274,9 +276,9 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	e->stack_id = -1;
 	if (SKBREC_CFG_STACK(cfg))
 		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
-	/* A new id, if needed: CPU + 1 in the top 16 bits, a per-CPU
-	 * sequence below (unique, unlike a timestamp: two CPUs can read the
-	 * same nanosecond). */
+	/* A unique id for packets the tracker cannot recognise: CPU + 1 in
+	 * the top 16 bits, a per-CPU sequence below (a timestamp is not
+	 * unique: two CPUs can read the same nanosecond). */
 	fresh = (__u64)(cpu + 1) << 48 | (st->seq & 0xffffffffffffULL);
 	e->track = track_id(skb, ls, e->ts, fresh);
 	if (e->track == fresh)
@@ -413,4 +415,21 @@ SEC("kretprobe.multi")
 int skb_kretprobe_multi(struct pt_regs *regs)
 {
 	return do_kretprobe(regs);
+}
+
+/*
+ * Template of the copy followers (docs/tracking.md): loaded again as fexit
+ * on skb_copy, __pskb_copy_fclone and skb_copy_expand, with the index of
+ * the return value (the function's argument count) patched in as the
+ * config's skb field.  Argument 0 is the original.
+ */
+SEC("raw_tp")
+int track_copy(__u64 *ctx)
+{
+	__u64 cfg = patched_cfg();
+
+	track_follow_copy((struct sk_buff *)ctx_arg(ctx, 0),
+			  (struct sk_buff *)ctx_arg(ctx, SKBREC_CFG_SKB(cfg)),
+			  bpf_ktime_get_ns());
+	return 0;
 }

@@ -20,13 +20,17 @@
  * the sk_buff address, holding the fingerprint at the network header, finds
  * the packet again there without any hook.
  *
+ * Copies (skb_copy() & co.: new sk_buff, new buffer) are followed by fexit
+ * programs where the kernel has them (track_follow_copy).
+ *
  * Both caches are direct-mapped arrays indexed by a hash of the key: no
- * locks, no allocation, one inlined lookup.  Entries are written without atomics; a
- * torn entry fails its check word and counts as a miss (a new id: a split,
- * never a wrong join).  A slot taken over by another head also makes the old
- * packet's next event a miss.  Entries not seen for track_age_ns are
- * ignored, which bounds how long two identical packets in one buffer could
- * be taken for one.
+ * locks, no allocation, one inlined lookup.  Entries are written without
+ * atomics; a torn entry fails its check word and counts as a miss (a new
+ * id: a split, never a wrong join).  A slot taken over by another head also
+ * makes the old packet's next event a miss.  Entries not seen for
+ * track_age_ns are ignored, which bounds how long two identical packets in
+ * one buffer could be taken for one.  A new id is a hash of what
+ * identifies the packet, so CPUs racing on one new packet agree on it.
  *
  * Included by skbrec.bpf.c only (needs vmlinux.h and the libbpf headers).
  */
@@ -221,6 +225,26 @@ static __always_inline void track_geo(struct sk_buff *ls, struct track_geo *g)
 	}
 }
 
+/* The same for an sk_buff in kernel memory (the copy followers). */
+static __always_inline void track_geo_of(struct sk_buff *skb, struct track_geo *g)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u32 data_off = BPF_CORE_READ(skb, data) - head;
+	__u32 len = BPF_CORE_READ(skb, len), data_len = BPF_CORE_READ(skb, data_len);
+	__u16 mac = BPF_CORE_READ(skb, mac_header), net = BPF_CORE_READ(skb, network_header);
+
+	g->lin_end = len >= data_len ? data_off + (len - data_len) : data_off;
+	g->lo = data_off;
+	if (mac != (__u16)~0U && mac < g->lo)
+		g->lo = mac;
+	g->net = data_off;
+	if (net != 0 && net != (__u16)~0U && net < g->lin_end) {
+		g->net = net;
+		if (net < g->lo)
+			g->lo = net;
+	}
+}
+
 /* Does entry t, found under key, still describe the packet whose bytes are
  * at head + anchor?  Then its fingerprint is in *fp. */
 static __always_inline bool track_same(const struct track_ent *t, __u64 key, __u64 now,
@@ -240,8 +264,9 @@ static __always_inline bool track_same(const struct track_ent *t, __u64 key, __u
 
 /*
  * The tracking id of the packet whose struct sk_buff is skb (ls: a copy of
- * it): the cached id when a table entry still describes the packet, else
- * fresh (the caller's next sequence number).
+ * it): the cached id when a table entry still describes the packet, else a
+ * new one; `fresh` (unique, from the caller) when the packet has too few
+ * bytes to be recognised again.
  */
 static __always_inline __u64 track_id(struct sk_buff *skb, struct sk_buff *ls,
 				      __u64 now, __u64 fresh)
@@ -280,9 +305,47 @@ static __always_inline __u64 track_id(struct sk_buff *skb, struct sk_buff *ls,
 	if (avail < TRACK_FP_MIN || g.net > 0xffff ||
 	    track_fp(head + g.net, avail, &fp, &used) || used < TRACK_FP_MIN)
 		return fresh;
-	track_put(th, (__u64)head, fresh, fp, now, g.net, used);
-	track_put(ts, (__u64)skb, fresh, fp, now, 0, used);
-	return fresh;
+	/* The new id is made of what identifies the packet here, so two CPUs
+	 * that see it at once (a tap's clone consumed on one while the
+	 * original reaches its first probe on another) make the same id
+	 * without talking to each other: no atomics (5.10 has no cmpxchg).
+	 * The time in ~1 ms steps keeps a later packet with the same bytes in
+	 * the same buffer apart. */
+	id = track_mix(track_mix(track_mix((__u64)head, fp), now >> 20), used);
+	if (!id)
+		id = 1;
+	track_put(th, (__u64)head, id, fp, now, g.net, used);
+	track_put(ts, (__u64)skb, id, fp, now, 0, used);
+	return id;
+}
+
+/*
+ * n was just made as a copy of o (skb_copy(), pskb_copy(), skb_copy_expand():
+ * a new sk_buff and a new buffer).  If o's packet has an id and n holds the
+ * same bytes at its network header, n's packet gets that id.  Runs from
+ * fexit programs, where the kernel has them.
+ */
+static __always_inline void track_follow_copy(struct sk_buff *o, struct sk_buff *n, __u64 now)
+{
+	__u32 oslot = track_slot((__u64)o), nslot = track_slot((__u64)n), hslot;
+	struct track_ent *to = bpf_map_lookup_elem(&track_skb, &oslot);
+	struct track_ent *tn = bpf_map_lookup_elem(&track_skb, &nslot), *th;
+	unsigned char *head = BPF_CORE_READ(n, head);
+	struct track_geo g;
+	__u64 id;
+
+	if (!to || !tn || !n)
+		return;
+	track_geo_of(n, &g);
+	if (!track_same(to, (__u64)o, now, head, g.net, &g))
+		return;
+	id = to->id;
+	hslot = track_slot((__u64)head);
+	th = bpf_map_lookup_elem(&track_head, &hslot);
+	if (!th)
+		return;
+	track_put(th, (__u64)head, id, to->fp, now, g.net, to->fp_len);
+	track_put(tn, (__u64)n, id, to->fp, now, 0, to->fp_len);
 }
 
 #endif

@@ -21,6 +21,7 @@
 #include "skbrec.skel.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
@@ -222,12 +223,12 @@ static uint64_t cfg_of(const struct rec_probe *p)
 			  p->args.reason < 0 ? SKBREC_NO_ARG : p->args.reason, p->stack);
 }
 
-/* A copy of skb_ctx with cfg in place of the magic immediate. */
-static int load_instance(struct rec_bpf *b, enum bpf_prog_type type,
-			 enum bpf_attach_type eat, int obj_fd, uint32_t btf_id,
-			 uint64_t cfg)
+/* A copy of template t (skb_ctx, track_copy) with cfg in place of the
+ * magic immediate. */
+static int load_instance(const struct bpf_program *t,
+			 enum bpf_prog_type type, enum bpf_attach_type eat,
+			 int obj_fd, uint32_t btf_id, uint64_t cfg)
 {
-	const struct bpf_program *t = b->skel->progs.skb_ctx;
 	const struct bpf_insn *src = bpf_program__insns(t);
 	size_t n = bpf_program__insn_cnt(t);
 	struct bpf_insn *insn = malloc(n * sizeof(*insn));
@@ -292,11 +293,11 @@ static int obj_fd_of(struct rec_bpf *b, struct kbtf *k, const struct kbtf_src *s
 }
 
 /* Load + raw-tracepoint-open; the link fd keeps the program alive. */
-static int attach_instance(struct rec_bpf *b, enum bpf_prog_type type,
-			   enum bpf_attach_type eat, int obj_fd, uint32_t btf_id,
-			   uint64_t cfg, const char *tp_name)
+static int attach_template(struct rec_bpf *b, const struct bpf_program *t,
+			   enum bpf_prog_type type, enum bpf_attach_type eat,
+			   int obj_fd, uint32_t btf_id, uint64_t cfg, const char *tp_name)
 {
-	int pfd = load_instance(b, type, eat, obj_fd, btf_id, cfg), lfd, err;
+	int pfd = load_instance(t, type, eat, obj_fd, btf_id, cfg), lfd, err;
 
 	if (pfd < 0)
 		return pfd;
@@ -309,6 +310,15 @@ static int attach_instance(struct rec_bpf *b, enum bpf_prog_type type,
 	if ((err = keep_fd(b, pfd)) || (err = keep_fd(b, lfd)))
 		return err;
 	return 0;
+}
+
+/* The probe template, skb_ctx. */
+static int attach_instance(struct rec_bpf *b, enum bpf_prog_type type,
+			   enum bpf_attach_type eat, int obj_fd, uint32_t btf_id,
+			   uint64_t cfg, const char *tp_name)
+{
+	return attach_template(b, b->skel->progs.skb_ctx, type, eat, obj_fd, btf_id,
+			       cfg, tp_name);
 }
 
 static int attach_tp(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
@@ -491,6 +501,43 @@ out:
 	return rc;
 }
 
+/*
+ * Tracking follows a packet into a copy (new sk_buff, new buffer) through
+ * fexit on the copy functions, where the kernel allows trampolines; else
+ * the copy starts a new id (docs/tracking.md).  Never fatal.
+ */
+static void follow_copies(struct rec_bpf *b, struct kbtf *k)
+{
+	static const char *const fns[] = { "skb_copy", "__pskb_copy_fclone", "skb_copy_expand" };
+	const struct btf *btf = k->src[0].btf;
+	int n = 0, err = -ECANCELED;
+
+	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]) && !b->no_trampoline; i++) {
+		int id = btf__find_by_name_kind(btf, fns[i], BTF_KIND_FUNC);
+		const struct btf_type *proto;
+
+		if (id < 0)
+			continue;
+		proto = btf__type_by_id(btf, btf__type_by_id(btf, (uint32_t)id)->type);
+		if (!proto || !btf_is_func_proto(proto))
+			continue;
+		/* fexit: the return value follows the arguments */
+		err = attach_template(b, b->skel->progs.track_copy, BPF_PROG_TYPE_TRACING,
+				      BPF_TRACE_FEXIT, 0, (uint32_t)id,
+				      SKBREC_CFG(0, btf_vlen(proto), SKBREC_NO_ARG, 0), NULL);
+		if (!err)
+			n++;
+	}
+	if (skb_verbose && n) {
+		skb_warn("tracking: copies followed (fexit on %d sk_buff copy functions)", n);
+	} else if (skb_verbose) {
+		char why[256];
+
+		fentry_why(err, true, why, sizeof(why));
+		skb_warn("tracking: a copied packet gets a new id (%s)", why);
+	}
+}
+
 int recbpf_attach(struct rec_bpf *b, struct kbtf *k, struct rec_probes *ps)
 {
 	int rc = 0;
@@ -537,6 +584,7 @@ int recbpf_attach(struct rec_bpf *b, struct kbtf *k, struct rec_probes *ps)
 		skb_warn("no probe could be attached");
 		return -1;
 	}
+	follow_copies(b, k);
 	return 0;
 }
 

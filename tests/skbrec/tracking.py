@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""tracking.py RUN.JSON TAGS PRE_SRC POST_SRC - check skbrec's tracking ids.
+"""tracking.py RUN.JSON TAGS PRE_SRC POST_SRC "IF1 IF2 IF3 IF4" - check
+skbrec's tracking ids.
 
 RUN.JSON is `skbcat -j` of a recording of tagged UDP datagrams (payload
 "TAG%06d", TAGS of them, sent from PRE_SRC and masqueraded to POST_SRC on
@@ -10,9 +11,11 @@ of the packet it carries, from bytes NAT does not change:
   TCP  IP id, IP total length, TCP seq, ack and flags
 Checks:
   1. no tracking id holds two identities (never join two packets);
-  2. every tag was seen before and after NAT, and all its events carry one
-     tracking id (the hops of one packet keep one id);
-  3. tags seen in more than one struct sk_buff (tcpdump's clones) keep one id.
+  2. every tag was seen at its four hops (xmit on IF1, receive on IF2, xmit
+     on IF3, receive on IF4), before and after NAT, and all its events carry
+     one tracking id (the hops of one packet keep one id);
+  3. most tags were also seen in a second struct sk_buff (a clone), under the
+     same id (check 2).
 Prints the counts; exits 1 on the first failed check.
 """
 import json
@@ -43,6 +46,10 @@ def identity(ev):
 
 def main():
     path, ntags, pre, post = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    i1, i2, i3, i4 = sys.argv[5].split()
+    hops = {("tp:net:net_dev_start_xmit", i1), ("tp:net:netif_receive_skb", i2),
+            ("tp:net:net_dev_start_xmit", i3), ("tp:net:netif_receive_skb", i4)}
+    seen = defaultdict(set)        # tag -> (probe, interface)
     ids_of = defaultdict(set)      # identity -> tracking ids
     who = defaultdict(set)         # tracking id -> identities
     srcs = defaultdict(set)        # tag -> source addresses seen
@@ -64,6 +71,7 @@ def main():
             if ident[0] == "udp":
                 srcs[ident].add(src)
                 skbs[ident].add(ev["skb"])
+                seen[ident].add((ev["probe"]["spec"], ev["ifname"]))
 
     joined = {t: v for t, v in who.items() if len(v) > 1}
     tags = [i for i in ids_of if i[0] == "udp"]
@@ -79,6 +87,10 @@ def main():
     if len(tags) != ntags:
         print(f"FAIL: {len(tags)} of {ntags} tags recorded")
         return 1
+    short = [t for t in tags if not hops <= seen[t]]
+    if short:
+        print(f"FAIL: {len(short)} tags miss hops, e.g. {short[0]}: {sorted(seen[short[0]])}")
+        return 1
     unnat = [t for t in tags if srcs[t] != {pre, post}]
     if unnat:
         print(f"FAIL: {len(unnat)} tags not seen both before and after NAT, "
@@ -90,8 +102,8 @@ def main():
               f"e.g. {split[0]}: {sorted(ids_of[split[0]])}")
         return 1
     cloned = sum(1 for t in tags if len(skbs[t]) > 1)
-    print(f"every tag: one id before and after NAT; {cloned} tags seen in "
-          f"two or more sk_buffs (clones)")
+    print(f"every tag: one id over its four hops, before and after NAT; "
+          f"{cloned} tags seen in two or more sk_buffs (clones)")
     if cloned < ntags // 2:
         print("FAIL: fewer than half the tags were seen in a clone")
         return 1
