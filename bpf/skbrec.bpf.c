@@ -40,7 +40,10 @@ struct {
 /* Where a record is built before bpf_ringbuf_output copies exactly
  * header + caplen bytes into the ring: one slot per CPU and nesting level
  * (an interrupt can run a probe while a probe on the same CPU is running).
- * Value size is set at load: sizeof(struct skbrec_event) + snaplen. */
+ * Value size is set at load: sizeof(struct skbrec_event) + 2 * snaplen (a
+ * fragment is copied to a variable offset below snaplen with a length below
+ * snaplen, and the verifier checks the sum against the value size), then a
+ * struct frag_state (bpf/frags.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(key_size, sizeof(__u32));
@@ -114,6 +117,7 @@ static __always_inline __u64 clamp(__u64 v, __u64 max)
 }
 
 #include "track.h"
+#include "frags.h"
 
 static __always_inline void count_lost(__u32 probe)
 {
@@ -189,7 +193,9 @@ static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *ls
 /*
  * Where the captured bytes start: the MAC header when it is set (and not
  * past data), else the network header, else data itself.  Offsets are from
- * skb->head; everything is checked against the linear area.
+ * skb->head; everything is checked against the linear area.  The bytes are
+ * those tcpdump would see from there: linear data, fragments, frag_list
+ * (frags.h), at most snaplen.
  */
 static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *ls)
 {
@@ -200,6 +206,7 @@ static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *l
 	__u16 net = ls->network_header;
 	__u16 trans = ls->transport_header;
 	__u32 start = data_off;
+	struct frag_state *fs = frag_state_of(e);
 	__u64 caplen;
 
 	if (e->len < e->data_len)
@@ -219,13 +226,26 @@ static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *l
 	e->l4_off = (trans != (__u16)~0U && trans >= start && trans - start < 0xffff) ?
 		    trans - start : 0xffff;
 
+	/* The linear bytes, then the fragments and the frag_list members. */
 	caplen = lin_end > start ? lin_end - start : 0;
 	if (caplen > e->orig_len)
 		caplen = e->orig_len;
 	caplen = clamp(caplen, snaplen);
-	e->caplen = 0;
+	fs->off = 0;
+	fs->missing = 0;
 	if (caplen && bpf_probe_read_kernel(e->data, caplen, head + start) == 0)
-		e->caplen = caplen;
+		fs->off = caplen;
+	else if (caplen)
+		fs->missing = 1;
+	if (e->data_len && !fs->missing && fs->off < snaplen) {
+		fs->sh = (__u64)(head + ls->end);
+		copy_paged(e, fs);
+	}
+	/* Fewer bytes than the packet and the snaplen allow: say so. */
+	caplen = clamp(fs->off, snaplen);
+	if (caplen < e->orig_len && caplen < snaplen)
+		e->flags |= SKBREC_MISSING;
+	e->caplen = caplen;
 }
 
 static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,

@@ -34,6 +34,7 @@
 #define SKBREC_L3       0x02
 #define SKBREC_DROP     0x04
 #define SKBREC_MAC_SET  0x08
+#define SKBREC_MISSING  0x40   /* caplen < min(orig_len, snaplen): bytes unreadable */
 #define SKBREC_NO_DEV   0x80
 
 /*

@@ -23,6 +23,7 @@
  */
 #include "pcaplink.h"
 #include "le.h"
+#include "pcaprec.h"
 
 #include <string.h>
 #include <strings.h>
@@ -149,6 +150,11 @@ static void finish(struct pcaplink_frame *f, const struct skb_event *ev)
 	if (f->skip > ev->caplen)
 		f->skip = ev->caplen;
 	f->caplen = f->hdr_len + ev->caplen - f->skip;
+	/* libpcap refuses records past its maximum snaplen: a whole 256 KiB
+	 * capture behind a cooked header loses its last bytes (orig_len says
+	 * how many there were) */
+	if (f->caplen > PCAP_SNAPLEN_MAX)
+		f->caplen = PCAP_SNAPLEN_MAX;
 	uint64_t orig = ev->orig_len > ev->caplen ? ev->orig_len : ev->caplen;
 	orig = orig + f->hdr_len - f->skip;
 	if (orig > UINT32_MAX)

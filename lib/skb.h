@@ -15,9 +15,9 @@
 #define SKB_MAGIC          "\x89SKB\r\n\x1a\n"
 #define SKB_MAGIC_LEN      8
 #define SKB_VERSION_MAJOR  1
-#define SKB_VERSION_MINOR  0
+#define SKB_VERSION_MINOR  1
 #define SKB_RECORD_MAX     (1u << 20)   /* readers refuse longer records */
-#define SKB_SNAPLEN_MAX    65535u
+#define SKB_SNAPLEN_MAX    262144u   /* tcpdump's MAXIMUM_SNAPLEN; 65535 in minor 0 */
 #define SKB_STACK_MAX      64           /* frames kept per stack */
 
 /* Record types (first byte of every record). */
@@ -48,6 +48,8 @@ enum skb_probe_kind {
 #define SKB_EV_L3         0x02  /* bytes start at the network header (no L2) */
 #define SKB_EV_DROP       0x04  /* the probe reported a drop reason */
 #define SKB_EV_MAC_SET    0x08  /* skb had its MAC header set */
+#define SKB_EV_MISSING    0x40  /* bytes the recorder could not read: caplen <
+                                 * min(orig_len, snaplen) (format minor 1) */
 /* Encoding flags, chosen by the writer (callers need not set them): */
 #define SKB_EV_DATA_L3    0x10  /* skb->data is at the L3 offset (default len) */
 #define SKB_EV_RX_DEV     0x20  /* skb_iif is the interface's ifindex */

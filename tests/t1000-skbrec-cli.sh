@@ -19,7 +19,7 @@ help_version() {
 	skbrec --version | grep -qx "skbrec (skbtools) [0-9.]*"
 	st=0; skbrec --bogus 2>e.out || st=$?
 	test $st = 2
-	st=0; skbrec -s 0 2>e.out || st=$?
+	st=0; skbrec -s 262145 2>e.out || st=$?
 	test $st = 2 && grep -q "out of range" e.out
 	st=0; skbrec -s 12x 2>e.out || st=$?
 	test $st = 2 && grep -q "not a number" e.out

@@ -116,7 +116,7 @@ tty() {
 	grep -q "refusing to write binary data to a terminal" tty.out
 	# stderr on a terminal: a status line, gone with -q
 	script -qec "skbrec -d 2 -o st.skb" /dev/null >st.out 2>&1
-	grep -q "[0-9]* events/s, [0-9]* events, [0-9]* lost, [0-9]* [KMG]*i*B written" st.out
+	grep -q "[0-9]* events/s, [0-9]* events, [0-9]* lost, [0-9]* incomplete, [0-9]* [KMG]*i*B written" st.out
 	script -qec "skbrec -q -d 1 -o st.skb" /dev/null >q.out 2>&1
 	! grep -q "events/s" q.out
 }

@@ -167,6 +167,8 @@ void render_event_json(struct strbuf *sb, const struct cat_opts *o,
 	}
 	kv_u64(sb, "orig_len", ev->orig_len);
 	kv_u64(sb, "caplen", ev->caplen);
+	key(sb, "bytes_missing");
+	sb_puts(sb, (ev->flags & SKB_EV_MISSING) ? "true" : "false");
 	kv_u64(sb, "len", ev->len);
 	kv_u64(sb, "data_len", ev->data_len);
 	kv_u64(sb, "protocol", ev->protocol);

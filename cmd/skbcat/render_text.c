@@ -138,6 +138,8 @@ static void packet_line(struct strbuf *sb, const struct cat_opts *o,
 	} else {
 		decode_packet(sb, data, len, &dopt, NULL);
 	}
+	if (ev->flags & SKB_EV_MISSING)
+		sb_puts(sb, " [bytes unreadable]");
 	sb_putc(sb, '\n');
 }
 

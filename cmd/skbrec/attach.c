@@ -125,12 +125,14 @@ static void perm_hint(int err)
 			 "the verifier's log)", errstr(err));
 }
 
-static struct skbrec_bpf *open_load(const struct rec_opts *o, bool kprobe,
-				    bool multi, int *err)
+static struct skbrec_bpf *open_load(const struct rec_opts *o, const struct kmem *km,
+				    bool kprobe, bool multi, int *err)
 {
 	struct skbrec_bpf *s = skbrec_bpf__open();
 	int ncpu = libbpf_num_possible_cpus();
-	uint32_t vsize = (uint32_t)(sizeof(struct skbrec_event) + o->snaplen + 7) & ~7u;
+	/* twice the snaplen and the fragment copy's state: see the scratch
+	 * map in bpf/skbrec.bpf.c */
+	uint32_t vsize = (uint32_t)(sizeof(struct skbrec_event) + 2 * o->snaplen + 64 + 7) & ~7u;
 
 	if (!s) {
 		*err = errno;
@@ -139,6 +141,9 @@ static struct skbrec_bpf *open_load(const struct rec_opts *o, bool kprobe,
 	if (ncpu <= 0)
 		ncpu = 1;
 	s->rodata->snaplen = o->snaplen;
+	s->rodata->mem_pob_sym = km->pob_sym;
+	s->rodata->mem_vmemmap_sym = km->vmemmap_sym;
+	s->rodata->mem_max_pfn = km->max_pfn;
 	/* wake the reader when an eighth of the ring is filled */
 	s->rodata->wake_bytes = (uint32_t)(o->ring_size / 8);
 	if (bpf_map__set_max_entries(s->maps.events, (uint32_t)o->ring_size) ||
@@ -167,6 +172,7 @@ struct rec_bpf *recbpf_open(const struct rec_opts *o)
 {
 	struct rec_bpf *b = calloc(1, sizeof(*b));
 	bool kprobe = o->need_kprobe, multi = o->need_kprobe && o->need_multi;
+	struct kmem km;
 	int err = 0;
 
 	if (!b) {
@@ -174,10 +180,13 @@ struct rec_bpf *recbpf_open(const struct rec_opts *o)
 		return NULL;
 	}
 	libbpf_set_print(silent_print);
+	kmem_layout(&km);
+	if (skb_verbose && *km.why)
+		skb_warn("page fragments: %s", km.why);
 	/* Try with every template needed; drop the kprobe-multi ones, then the
 	 * kprobe ones, when this kernel refuses them (remembering why). */
 	for (;;) {
-		b->skel = open_load(o, kprobe, multi, &err);
+		b->skel = open_load(o, &km, kprobe, multi, &err);
 		if (b->skel)
 			break;
 		if (!kprobe && !multi) {

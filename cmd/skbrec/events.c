@@ -19,6 +19,7 @@ _Static_assert(SKBREC_L2 == SKB_EV_L2, "SKBREC_L2 != SKB_EV_L2");
 _Static_assert(SKBREC_L3 == SKB_EV_L3, "SKBREC_L3 != SKB_EV_L3");
 _Static_assert(SKBREC_DROP == SKB_EV_DROP, "SKBREC_DROP != SKB_EV_DROP");
 _Static_assert(SKBREC_MAC_SET == SKB_EV_MAC_SET, "SKBREC_MAC_SET != SKB_EV_MAC_SET");
+_Static_assert(SKBREC_MISSING == SKB_EV_MISSING, "SKBREC_MISSING != SKB_EV_MISSING");
 
 struct iface_node {
 	struct iface_node *next;
@@ -193,7 +194,8 @@ int events_decode(struct events *es, const void *data, size_t size, struct skb_e
 	ev->ctx = ctx_of(es, r);
 	ev->stack = r->stack_id >= 0 ? stack_of(es, r->stack_id) : NULL;
 	ev->netns = r->netns;
-	ev->flags = r->flags & (SKB_EV_L2 | SKB_EV_L3 | SKB_EV_DROP | SKB_EV_MAC_SET);
+	ev->flags = r->flags & (SKB_EV_L2 | SKB_EV_L3 | SKB_EV_DROP | SKB_EV_MAC_SET |
+				SKB_EV_MISSING);
 	ev->pkt_type = r->pkt_type;
 	ev->l3_off = r->l3_off;
 	ev->l4_off = r->l4_off;

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #define DEFAULT_SNAPLEN 256
-#define MAX_SNAPLEN     (1u << 16)   /* per-CPU slot + one ring record */
+#define MAX_SNAPLEN     262144u      /* tcpdump's; -s 0 means this */
 #define DEFAULT_RING    (16u << 20)
 
 static const char *const default_probes[] = {
@@ -33,7 +33,8 @@ static const struct skb_option options[] = {
 		      "Default: tp:net:netif_receive_skb, tp:net:net_dev_start_xmit"),
 	{ 'l', "list", NULL, "list probes with a struct sk_buff * argument (matching PATTERN)" },
 	SKB_OPT_OUTPUT("write to FILE (mode 0600); '-' or none: stdout (not a tty)"),
-	{ 's', "snaplen", "N", "packet bytes per event (default 256, at most 65536)" },
+	{ 's', "snaplen", "N", "packet bytes per event (default 256; 0: whole packets,\n"
+	  "up to 262144)" },
 	{ 'c', "count", "N", "stop after N events" },
 	{ 'd', "duration", "SEC", "stop after SEC seconds" },
 	{ OPT_CMD, "cmd", "CMD", "run CMD (sh -c) and stop when it exits; its status is ours" },
@@ -106,9 +107,9 @@ static int take_option(struct rec_config *c, int opt, bool *list)
 	case 'l': *list = true; return 0;
 	case 'o': c->path = optarg; return 0;
 	case 's':
-		if (skb_parse_u64("-s", optarg, 1, MAX_SNAPLEN, &v))
+		if (skb_parse_u64("-s", optarg, 0, MAX_SNAPLEN, &v))
 			return 2;
-		c->snaplen = (uint32_t)v;
+		c->snaplen = v ? (uint32_t)v : MAX_SNAPLEN;   /* 0: as tcpdump */
 		return 0;
 	case 'c': return skb_parse_u64("-c", optarg, 1, UINT64_MAX, &c->count) ? 2 : 0;
 	case 'd': return skb_parse_u64("-d", optarg, 1, 86400ull * 365, &c->duration) ? 2 : 0;

@@ -39,6 +39,7 @@ struct recorder {
 	pid_t child;            /* --cmd, -1: none or ended */
 	int child_status;
 	uint64_t events, lost;
+	uint64_t missing;       /* events flagged SKB_EV_MISSING */
 	int err;                /* first write error, -errno */
 	bool full;              /* -c reached */
 	bool status_line;
@@ -79,6 +80,8 @@ static int on_record(void *arg, void *data, size_t size)
 	}
 	rec_probe_of(ev.probe)->events++;
 	r->events++;
+	if (ev.flags & SKB_EV_MISSING)
+		r->missing++;
 	if (r->cfg->count && r->events >= r->cfg->count)
 		r->full = true;
 	return 0;
@@ -258,8 +261,9 @@ static void status_line(const struct recorder *r, uint64_t events, uint64_t ns)
 	double rate = (double)(r->events - events) * 1e9 / (double)ns;
 
 	human(w, sizeof(w), recout_bytes(r->out));
-	fprintf(stderr, "\r%.0f events/s, %llu events, %llu lost, %s written\033[K",
-		rate, (unsigned long long)r->events, (unsigned long long)r->lost, w);
+	fprintf(stderr, "\r%.0f events/s, %llu events, %llu lost, %llu incomplete, "
+		"%s written\033[K", rate, (unsigned long long)r->events,
+		(unsigned long long)r->lost, (unsigned long long)r->missing, w);
 }
 
 /* Until a signal, -c, -d, --cmd's end or a write error. */
@@ -333,6 +337,9 @@ static int finish(struct recorder *r)
 		rc = 2;
 	fprintf(stderr, "%llu events recorded, %llu lost\n",
 		(unsigned long long)r->events, (unsigned long long)r->lost);
+	if (r->missing)
+		fprintf(stderr, "  %llu events lack packet bytes that could not be read "
+			"(flagged in the file; docs/skbrec.md)\n", (unsigned long long)r->missing);
 	if (r->lost)
 		for (size_t i = 0; i < r->probes.n; i++)
 			if (r->probes.v[i].lost)

@@ -104,6 +104,16 @@ void probes_free(struct rec_probes *ps);
 /* skbrec -l [PATTERN]: print matching probes; 0 some, 1 none, 2 error. */
 int probes_list(struct kbtf *k, const char *pattern);
 
+/* ---- kernel memory layout for page fragments (kmem.c) ---- */
+
+struct kmem {
+	uint64_t pob_sym;       /* &page_offset_base, 0: use the default */
+	uint64_t vmemmap_sym;   /* &vmemmap_base, 0: use the default */
+	uint64_t max_pfn;       /* 0: fragments cannot be read here */
+	char why[160];          /* a note for -v when something is assumed or missing */
+};
+void kmem_layout(struct kmem *k);
+
 /* ---- loading and attaching (attach.c) ---- */
 
 struct rec_bpf;

@@ -142,8 +142,9 @@ static void write_journey(struct skb_writer *w, const struct skb_event *base,
 	skbw_event(w, &ev);
 }
 
-/* Records 6-9: drops with and without a reason name, unattributed losses,
- * an event without device, context, tracking id or bytes. */
+/* Records 6-10: drops with and without a reason name, unattributed losses,
+ * an event without device, context, tracking id or bytes, one whose bytes
+ * the recorder could not read. */
 static void write_drops(struct skb_writer *w, const struct skb_event *base,
 			const struct pkts *k, uint64_t t)
 {
@@ -192,6 +193,20 @@ static void write_drops(struct skb_writer *w, const struct skb_event *base,
 	ev.caplen = 0;
 	ev.orig_len = ev.len = 60;
 	ev.data = k->l3;
+	skbw_event(w, &ev);
+
+	/* 10: the recorder could not read the fragments (device memory): 20
+	 * bytes of a 1500-byte packet under a large snaplen, flagged */
+	ev = *base;
+	ev.ts = t + 3500000;
+	ev.probe = &rx;
+	ev.flags = SKB_EV_L3 | SKB_EV_MISSING;
+	ev.l3_off = 0;
+	ev.l4_off = 0xffff;
+	ev.data = k->l3;
+	ev.caplen = 20;
+	ev.orig_len = ev.len = 1500;
+	ev.data_len = 1480;
 	skbw_event(w, &ev);
 }
 

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""frags.py EVENTS.jsonl IN.pcap OUT.pcap IFNAME SNAPLEN - full packet bytes.
+
+EVENTS.jsonl is `skbcat -j` of a recording with -s SNAPLEN (0: whole
+packets) of a TCP transfer over IFNAME; IN.pcap / OUT.pcap are tcpdump -Q in
+/ -Q out -s SNAPLEN on IFNAME.  Every net_dev_start_xmit / netif_receive_skb
+(and k:__netif_receive_skb, where recorded) event on IFNAME must:
+  - hold min(orig_len, snaplen) bytes and not be flagged bytes_missing;
+  - equal, byte for byte, one packet tcpdump captured in that direction
+    (same original length, same captured bytes).
+And the transfer must have put data in fragments: at least 20 events with
+data_len > 0 whose bytes go past the linear part.
+"""
+import json
+import struct
+import sys
+from collections import defaultdict
+
+
+def read_pcap(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    e = "<" if struct.unpack("<I", data[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+    off, pkts = 24, []
+    while off + 16 <= len(data):
+        _, _, incl, orig = struct.unpack(e + "IIII", data[off:off + 16])
+        off += 16
+        pkts.append((data[off:off + incl], orig))
+        off += incl
+    return pkts
+
+
+def main():
+    events, pin, pout, ifname, snap = sys.argv[1:6]
+    snap = int(snap) or 262144
+    pcaps = {"tp:net:netif_receive_skb": read_pcap(pin),
+             "tp:net:net_dev_start_xmit": read_pcap(pout)}
+    pcaps["k:__netif_receive_skb"] = pcaps["tp:net:netif_receive_skb"]
+    index = {}
+    for probe, pkts in pcaps.items():
+        idx = defaultdict(list)
+        for data, orig in pkts:
+            idx[(orig, data[:64])].append(data)
+        index[probe] = idx
+    n = paged = 0
+    problems = []
+    for line in open(events):
+        ev = json.loads(line)
+        if ev.get("type") != "event" or ev["ifname"] != ifname or ev["probe"]["spec"] not in index:
+            continue
+        n += 1
+        data = bytes.fromhex(ev["data"])
+        where = f"{ev['probe']['spec']} skb {ev['skb']} len {ev['len']} data_len {ev['data_len']}"
+        want = min(ev["orig_len"], snap)
+        if ev["bytes_missing"] or len(data) != want:
+            problems.append(f"{where}: {len(data)} bytes of {want}, bytes_missing {ev['bytes_missing']}")
+            continue
+        if data not in index[ev["probe"]["spec"]].get((ev["orig_len"], data[:64]), []):
+            problems.append(f"{where}: no packet of tcpdump's has these {len(data)} bytes")
+            continue
+        if ev["data_len"] and len(data) > ev["len"] - ev["data_len"] + 14:
+            paged += 1
+    print(f"{n} events on {ifname}, {paged} with bytes from fragments, all equal to tcpdump's")
+    for p in problems[:10]:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problems")
+        return 1
+    if paged < 20:
+        print(f"only {paged} events carried fragment bytes")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

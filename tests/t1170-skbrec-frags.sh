@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Full packet bytes: a TCP transfer between two namespaces puts its payload
+# in page fragments (and GSO super-packets on the veth).  With -s 4096 and
+# with -s 0, every event at net_dev_start_xmit / netif_receive_skb on A's
+# veth must hold min(length, snaplen) bytes equal to what tcpdump -s N
+# captured there (tests/skbrec/frags.py); tracepoints through tp_btf and
+# raw_tp.  Also runs on 6.1 in the VM, with k:__netif_receive_skb on top
+# (fentry, and kprobes with --no-fentry).
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/skbrec/lib.sh"
+test_also_in_vm
+
+if ! need_skbrec || ! need_bpf || ! need_cmd tcpdump python3 skbcat; then
+	test_skip "fragments: bytes equal tcpdump's" "$SKIP_REASON"
+	test_done; exit
+fi
+veth_pair
+export SNAP OPTS
+# Function probes where the kernel has them (the VM): fentry, or kprobes
+# with --no-fentry.
+FN=
+skbrec -q -p k:__netif_receive_skb -d 1 -o /dev/null 2>/dev/null && FN="-p k:__netif_receive_skb"
+
+frags_vs_tcpdump() {
+	rec= tin= tout=
+	trap 'kill $rec $tin $tout 2>/dev/null || :' EXIT
+	ip netns exec $NS_A tcpdump --immediate-mode -U -n -B 65536 -s $SNAP -i $VA -Q in -w in.pcap 2>td-in.err &
+	tin=$!
+	ip netns exec $NS_A tcpdump --immediate-mode -U -n -B 65536 -s $SNAP -i $VA -Q out -w out.pcap 2>td-out.err &
+	tout=$!
+	wait_for td-in.err "listening on"
+	wait_for td-out.err "listening on"
+	skbrec -v -q -s $SNAP -b 64m $OPTS -p tp:net:netif_receive_skb \
+		-p tp:net:net_dev_start_xmit -o run.skb 2>rec.err &
+	rec=$!
+	wait_for rec.err "net_dev_start_xmit: attached"
+	# B sinks 4 MiB from A (a byte pattern, so fragment bytes are checked),
+	# then answers with 1 MiB.
+	ip netns exec $NS_B python3 -c '
+import socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.77.0.2", 7000)); s.listen(1)
+open("srv.ready", "w").close()
+c, _ = s.accept()
+n = 0
+while n < 4 << 20:
+    d = c.recv(1 << 16)
+    if not d:
+        break
+    n += len(d)
+c.sendall(bytes(range(251)) * 4200)
+c.close()
+print("B got", n)
+' &
+	srv=$!
+	wait_file srv.ready
+	ip netns exec $NS_A python3 -c '
+import socket
+s = socket.create_connection(("10.77.0.2", 7000))
+pat = bytes((i * 7) & 255 for i in range(65536))
+for _ in range(64):
+    s.sendall(pat)
+n = 0
+while True:
+    d = s.recv(1 << 16)
+    if not d:
+        break
+    n += len(d)
+assert n == 251 * 4200, n
+'
+	wait $srv
+	sleep 0.3
+	kill -INT $rec
+	wait $rec
+	rec=
+	sleep 0.3
+	kill $tin $tout
+	wait $tin $tout || :
+	tin= tout=
+	# (tcpdump must have kept everything too, for the comparison to hold)
+	grep -q "^0 packets dropped by kernel" td-in.err
+	grep -q "^0 packets dropped by kernel" td-out.err
+	cat rec.err
+	grep -q "^[0-9]* events recorded, 0 lost$" rec.err
+	! grep -q "lack packet bytes" rec.err
+	skbcat -j run.skb >run.json
+	python3 "$TOP/tests/skbrec/frags.py" run.json in.pcap out.pcap $VA $SNAP
+}
+
+while read -r SNAP OPTS; do
+	OPTS="$OPTS $FN"
+	test_expect_success "fragments, -s $SNAP $OPTS: every event on the veth holds tcpdump's bytes" \
+		'run_case frags_vs_tcpdump'
+done <<-EOF
+	4096
+	0
+	0 --no-tp-btf --no-fentry
+EOF
+
+test_done
