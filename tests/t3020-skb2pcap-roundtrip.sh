@@ -30,6 +30,29 @@ test_expect_success 'Ethernet pcap -> pcap2skb -> skb2pcap -l ether: same bytes'
 	if little_endian; then records in.pcap >a && records out.pcap >b && cmp a b; fi
 '
 
+# Format minor 1: events up to 262144 bytes (tcpdump's maximum snaplen).
+test_expect_success 'a 200000-byte frame and a 262144-byte one survive pcap2skb | skb2pcap' '
+	python3 - >in.pcap <<-\PY &&
+	import struct, sys
+	out = sys.stdout.buffer
+	out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
+	for i, n in enumerate((200000, 262144)):
+	    frame = bytes.fromhex("020000000002020000000001") + b"\x88\xb5" + \
+	        bytes((j * 13 + i) & 255 for j in range(n - 14))
+	    out.write(struct.pack("<IIII", 1700000000 + i, 0, n, n) + frame)
+	PY
+	pcap2skb in.pcap >mid.skb &&
+	skbcat -j mid.skb | python3 -c "
+import json, sys
+c = [json.loads(l)[\"caplen\"] for l in sys.stdin]
+assert c == [200000, 262144], c" &&
+	skb2pcap -l ether <mid.skb >out.pcap &&
+	tcpdump -nn -tt -xx -r in.pcap >want 2>/dev/null &&
+	tcpdump -nn -tt -xx -r out.pcap >got 2>/dev/null &&
+	test "$(grep -c "^[0-9]" want)" = 2 &&
+	test_cmp want got
+'
+
 test_expect_success 'awkward frames (802.3/LLC, 802.1Q, QinQ, 1514 bytes, cut at snaplen): same bytes' '
 	for snap in 65535 128 14 ; do
 		python3 "$TOP/tests/skb2pcap/mkpcap-rt.py" 300 $snap >in.pcap &&
