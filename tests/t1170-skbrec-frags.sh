@@ -5,8 +5,9 @@
 # with -s 0, every event at net_dev_start_xmit / netif_receive_skb on A's
 # veth must hold min(length, snaplen) bytes equal to what tcpdump -s N
 # captured there (tests/skbrec/frags.py); tracepoints through tp_btf and
-# raw_tp.  Also runs on 6.1 in the VM, with k:__netif_receive_skb on top
-# (fentry, and kprobes with --no-fentry).
+# raw_tp.  Also runs on 6.1 in the VM, with k:__netif_receive_skb,
+# kr:ip_rcv_core and the glob k:ip_rcv* on top (fentry/fexit, kprobes/
+# kretprobes with --no-fentry).
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/skbrec/lib.sh"
 test_also_in_vm
@@ -16,11 +17,13 @@ if ! need_skbrec || ! need_bpf || ! need_cmd tcpdump python3 skbcat; then
 	test_done; exit
 fi
 veth_pair
-export SNAP OPTS
-# Function probes where the kernel has them (the VM): fentry, or kprobes
-# with --no-fentry.
+export SNAP OPTS FN
+# Function probes where the kernel has them (the VM): fentry/fexit, or
+# kprobes/kretprobes with --no-fentry; a glob (kprobe-multi where the
+# kernel offers it: Debian's 6.1 refuses it, so it attaches one by one).
 FN=
-skbrec -q -p k:__netif_receive_skb -d 1 -o /dev/null 2>/dev/null && FN="-p k:__netif_receive_skb"
+skbrec -q -p k:__netif_receive_skb -d 1 -o /dev/null 2>/dev/null &&
+	FN="-p k:__netif_receive_skb -p kr:ip_rcv_core -p k:ip_rcv*"
 
 frags_vs_tcpdump() {
 	rec= tin= tout=
@@ -87,6 +90,16 @@ assert n == 251 * 4200, n
 	! grep -q "lack packet bytes" rec.err
 	skbcat -j run.skb >run.json
 	python3 "$TOP/tests/skbrec/frags.py" run.json in.pcap out.pcap $VA $SNAP
+	if [ -n "$FN" ]; then
+		# the function probes recorded, through the mechanisms meant
+		for s in k:__netif_receive_skb kr:ip_rcv_core k:ip_rcv k:ip_rcv_core; do
+			grep -q "\"spec\":\"$s\".*\"ifname\":\"$VA\"" run.json
+		done
+		case $OPTS in
+		*--no-fentry*) grep -q "^skbrec: kr:ip_rcv_core: attached with kretprobe" rec.err ;;
+		*) grep -q "^skbrec: kr:ip_rcv_core: attached with fexit" rec.err ;;
+		esac
+	fi
 }
 
 while read -r SNAP OPTS; do

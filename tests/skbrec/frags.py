@@ -5,7 +5,8 @@
 EVENTS.jsonl is `skbcat -j` of a recording with -s SNAPLEN (0: whole
 packets) of a TCP transfer over IFNAME; IN.pcap / OUT.pcap are tcpdump -Q in
 / -Q out -s SNAPLEN on IFNAME.  Every net_dev_start_xmit / netif_receive_skb
-(and k:__netif_receive_skb, where recorded) event on IFNAME must:
+(and, where recorded, k:__netif_receive_skb, kr:ip_rcv_core, k:ip_rcv*)
+event on IFNAME must:
   - hold min(orig_len, snaplen) bytes and not be flagged bytes_missing;
   - equal, byte for byte, one packet tcpdump captured in that direction
     (same original length, same captured bytes).
@@ -36,7 +37,8 @@ def main():
     snap = int(snap) or 262144
     pcaps = {"tp:net:netif_receive_skb": read_pcap(pin),
              "tp:net:net_dev_start_xmit": read_pcap(pout)}
-    pcaps["k:__netif_receive_skb"] = pcaps["tp:net:netif_receive_skb"]
+    # function probes on the receive path see what tcpdump received
+    rx = ("k:__netif_receive_skb", "kr:ip_rcv_core", "k:ip_rcv")
     index = {}
     for probe, pkts in pcaps.items():
         idx = defaultdict(list)
@@ -47,7 +49,12 @@ def main():
     problems = []
     for line in open(events):
         ev = json.loads(line)
-        if ev.get("type") != "event" or ev["ifname"] != ifname or ev["probe"]["spec"] not in index:
+        if ev.get("type") != "event" or ev["ifname"] != ifname:
+            continue
+        spec = ev["probe"]["spec"]
+        if spec.startswith(rx):
+            spec = "tp:net:netif_receive_skb"
+        if spec not in index:
             continue
         n += 1
         data = bytes.fromhex(ev["data"])
@@ -56,7 +63,7 @@ def main():
         if ev["bytes_missing"] or len(data) != want:
             problems.append(f"{where}: {len(data)} bytes of {want}, bytes_missing {ev['bytes_missing']}")
             continue
-        if data not in index[ev["probe"]["spec"]].get((ev["orig_len"], data[:64]), []):
+        if data not in index[spec].get((ev["orig_len"], data[:64]), []):
             problems.append(f"{where}: no packet of tcpdump's has these {len(data)} bytes")
             continue
         if ev["data_len"] and len(data) > ev["len"] - ev["data_len"] + 14:
