@@ -21,31 +21,8 @@ DUR=${2:-4}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 MODES=${MODES:-"none skbrec rx-only tcpdump"}
-id=$$
-A=skbc$id-a B=skbc$id-b VA=skbc${id}a VB=skbc${id}b
-W=$(mktemp -d /tmp/rec-cost.XXXXXX)
-stats0=$(sysctl -n kernel.bpf_stats_enabled)
-rec=
-cleanup() {
-	[ -n "$rec" ] && kill "$rec" 2>/dev/null && wait "$rec" 2>/dev/null
-	ip netns pids "$B" 2>/dev/null | xargs -r kill 2>/dev/null || :
-	ip netns del "$A" 2>/dev/null || :
-	ip netns del "$B" 2>/dev/null || :
-	sysctl -qw kernel.bpf_stats_enabled="$stats0"
-	rm -rf "$W"
-}
-trap cleanup EXIT
-for t in iperf3 tcpdump bpftool jq; do
-	command -v $t >/dev/null || { echo "rec-cost: $t is missing (scripts/deps.sh)" >&2; exit 1; }
-done
-
-ip netns add "$A"; ip netns add "$B"
-ip link add "$VA" netns "$A" type veth peer name "$VB" netns "$B"
-ip -n "$A" addr add 10.78.0.1/24 dev "$VA"; ip -n "$B" addr add 10.78.0.2/24 dev "$VB"
-ip -n "$A" link set "$VA" up; ip -n "$B" link set "$VB" up
-ip netns exec "$B" iperf3 -s -D -I "$W/iperf3.pid" >/dev/null
-sleep 0.5
-sysctl -qw kernel.bpf_stats_enabled=1
+. "$TOP/bench/netns.sh"
+bench_netns skbc 10.78.0 iperf3 tcpdump bpftool jq
 
 # Sum of run_time_ns and run_cnt over skbrec's programs (names skbrec, skb_*).
 bpf_sums() {
@@ -93,7 +70,6 @@ run() {
 	echo "$pps $ns $nse $ev $lost"
 }
 
-median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'; }
 
 for ((i = 1; i <= R; i++)); do
 	for m in $MODES; do

@@ -142,6 +142,49 @@ static __always_inline __u32 netns_of_sk(struct sock *sk)
 }
 
 /*
+ * In-kernel selectors (-i, --netns, --mark; set before load, 0: any) and
+ * following: a packet whose tracking id matched at one probe passes at the
+ * later ones too (through NAT, tunnels, other interfaces), unless
+ * --no-follow.  The ids that matched sit in a direct-mapped array: a slot
+ * taken over by another id ends the older packet's following early, it
+ * never lets another packet through.
+ */
+const volatile __u32 sel_on = 0;
+const volatile __u32 sel_ifindex = 0;
+const volatile __u32 sel_netns = 0;
+const volatile __u32 sel_mark = 0, sel_mark_mask = 0;
+const volatile __u32 sel_follow = 1;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 1 << 16);
+} followed SEC(".maps");
+
+static __always_inline bool selected(struct sk_buff *ls, __u64 id)
+{
+	__u32 slot = (__u32)((id * 0x9e3779b97f4a7c15ULL) >> 48), ifindex = 0, netns = 0;
+	struct net_device *dev = ls->dev;
+	__u64 *f;
+	bool ok;
+
+	if (dev) {
+		ifindex = BPF_CORE_READ(dev, ifindex);
+		netns = netns_of_dev(dev);
+	} else if (ls->sk) {
+		netns = netns_of_sk(ls->sk);
+	}
+	ok = (!sel_ifindex || ifindex == sel_ifindex) && (!sel_netns || netns == sel_netns) &&
+	     (ls->mark & sel_mark_mask) == sel_mark;
+	if (!sel_follow || !(f = bpf_map_lookup_elem(&followed, &slot)))
+		return ok;
+	if (ok)
+		*f = id;
+	return ok || *f == id;
+}
+
+/*
  * The metadata.  `ls` is a copy of the struct sk_buff taken with one
  * bpf_probe_read_kernel (CO-RE gives its size and every field offset on
  * the running kernel), so fields are plain loads instead of one helper call
@@ -280,6 +323,18 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	st->lvl += 1;
 
 	e->ts = bpf_ktime_get_ns();
+	/* A unique id for packets the tracker cannot recognise: CPU + 1 in
+	 * the top 16 bits, a per-CPU sequence below (a timestamp is not
+	 * unique: two CPUs can read the same nanosecond). */
+	fresh = (__u64)(cpu + 1) << 48 | (st->seq & 0xffffffffffffULL);
+	e->track = track_id(skb, ls, e->ts, fresh);
+	if (e->track == fresh)
+		st->seq++;
+	/* In-kernel selectors: before anything else is read or copied. */
+	if (sel_on && !selected(ls, e->track)) {
+		st->lvl -= 1;
+		return 0;
+	}
 	e->skb = (__u64)skb;
 	e->probe = probe;
 	e->cpu = cpu;
@@ -296,13 +351,6 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	e->stack_id = -1;
 	if (SKBREC_CFG_STACK(cfg))
 		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
-	/* A unique id for packets the tracker cannot recognise: CPU + 1 in
-	 * the top 16 bits, a per-CPU sequence below (a timestamp is not
-	 * unique: two CPUs can read the same nanosecond). */
-	fresh = (__u64)(cpu + 1) << 48 | (st->seq & 0xffffffffffffULL);
-	e->track = track_id(skb, ls, e->ts, fresh);
-	if (e->track == fresh)
-		st->seq++;
 	fill_meta(e, ls);
 	fill_bytes(e, ls);
 

@@ -208,12 +208,10 @@ struct track_geo {
 	__u32 net;      /* the network header, or data when there is none */
 };
 
-static __always_inline void track_geo(struct sk_buff *ls, struct track_geo *g)
+static __always_inline void track_geo_from(struct track_geo *g, __u32 data_off, __u32 len,
+					   __u32 data_len, __u16 mac, __u16 net)
 {
-	__u32 data_off = ls->data - ls->head;
-	__u16 mac = ls->mac_header, net = ls->network_header;
-
-	g->lin_end = ls->len >= ls->data_len ? data_off + (ls->len - ls->data_len) : data_off;
+	g->lin_end = len >= data_len ? data_off + (len - data_len) : data_off;
 	g->lo = data_off;
 	if (mac != (__u16)~0U && mac < g->lo)
 		g->lo = mac;
@@ -225,24 +223,21 @@ static __always_inline void track_geo(struct sk_buff *ls, struct track_geo *g)
 	}
 }
 
-/* The same for an sk_buff in kernel memory (the copy followers). */
+/* Of a copy of the struct sk_buff (the probes). */
+static __always_inline void track_geo(struct sk_buff *ls, struct track_geo *g)
+{
+	track_geo_from(g, ls->data - ls->head, ls->len, ls->data_len, ls->mac_header,
+		       ls->network_header);
+}
+
+/* Of an sk_buff in kernel memory (the copy followers). */
 static __always_inline void track_geo_of(struct sk_buff *skb, struct track_geo *g)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u32 data_off = BPF_CORE_READ(skb, data) - head;
-	__u32 len = BPF_CORE_READ(skb, len), data_len = BPF_CORE_READ(skb, data_len);
-	__u16 mac = BPF_CORE_READ(skb, mac_header), net = BPF_CORE_READ(skb, network_header);
 
-	g->lin_end = len >= data_len ? data_off + (len - data_len) : data_off;
-	g->lo = data_off;
-	if (mac != (__u16)~0U && mac < g->lo)
-		g->lo = mac;
-	g->net = data_off;
-	if (net != 0 && net != (__u16)~0U && net < g->lin_end) {
-		g->net = net;
-		if (net < g->lo)
-			g->lo = net;
-	}
+	track_geo_from(g, BPF_CORE_READ(skb, data) - head, BPF_CORE_READ(skb, len),
+		       BPF_CORE_READ(skb, data_len), BPF_CORE_READ(skb, mac_header),
+		       BPF_CORE_READ(skb, network_header));
 }
 
 /* Does entry t, found under key, still describe the packet whose bytes are

@@ -74,6 +74,33 @@ bad:
 	return -1;
 }
 
+int skb_parse_mark(const char *what, const char *s, uint32_t *value, uint32_t *mask)
+{
+	char buf[64], *slash;
+	uint64_t v;
+
+	if (strlen(s) >= sizeof(buf)) {
+		skb_warn("%s: '%s' is not VALUE[/MASK]", what, s);
+		return -1;
+	}
+	strcpy(buf, s);
+	*mask = UINT32_MAX;
+	if ((slash = strchr(buf, '/'))) {
+		*slash = 0;
+		if (skb_parse_u64(what, slash + 1, 0, UINT32_MAX, &v))
+			return -1;
+		*mask = (uint32_t)v;
+	}
+	if (skb_parse_u64(what, buf, 0, UINT32_MAX, &v))
+		return -1;
+	*value = (uint32_t)v;
+	if (*value & ~*mask) {
+		skb_warn("%s: value %s has bits outside the mask; it could never match", what, buf);
+		return -1;
+	}
+	return 0;
+}
+
 int skb_parse_size(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	char num[64];

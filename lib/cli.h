@@ -23,6 +23,9 @@ void skb_die(int status, const char *fmt, ...)
 /* Whole-string numbers with range checks: 0 ok, -1 bad (message printed). */
 int skb_parse_u64(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* Sizes with an optional k/K, m/M, g/G suffix (powers of 1024). */
+/* "VALUE[/MASK]" (MASK default 0xffffffff) for --mark; 0, or -1 after a
+ * message (also when VALUE has bits outside MASK: it could never match). */
+int skb_parse_mark(const char *what, const char *s, uint32_t *value, uint32_t *mask);
 int skb_parse_size(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /*

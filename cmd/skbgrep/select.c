@@ -106,28 +106,10 @@ int sel_add_comm(struct selector *s, const char *arg)
 
 int sel_add_mark(struct selector *s, const char *arg)
 {
-	struct sel_mark m = { .mask = UINT32_MAX };
-	char buf[64];
-	uint64_t v;
-	if (strlen(arg) >= sizeof(buf)) {
-		skb_warn("--mark: '%s' is not VALUE[/MASK]", arg);
+	struct sel_mark m;
+
+	if (skb_parse_mark("--mark", arg, &m.value, &m.mask))
 		return -1;
-	}
-	strcpy(buf, arg);
-	char *slash = strchr(buf, '/');
-	if (slash) {
-		*slash = 0;
-		if (skb_parse_u64("--mark mask", slash + 1, 0, UINT32_MAX, &v))
-			return -1;
-		m.mask = (uint32_t)v;
-	}
-	if (skb_parse_u64("--mark", buf, 0, UINT32_MAX, &v))
-		return -1;
-	m.value = (uint32_t)v;
-	if (m.value & ~m.mask) {
-		skb_warn("--mark: value %s has bits outside the mask; it could never match", buf);
-		return -1;
-	}
 	PUSH(s->mark, s->n_mark, m);
 	return 0;
 }

@@ -141,6 +141,12 @@ static struct skbrec_bpf *open_load(const struct rec_opts *o, const struct kmem 
 	if (ncpu <= 0)
 		ncpu = 1;
 	s->rodata->snaplen = o->snaplen;
+	s->rodata->sel_on = o->sel_on;
+	s->rodata->sel_ifindex = o->sel_ifindex;
+	s->rodata->sel_netns = o->sel_netns;
+	s->rodata->sel_mark = o->sel_mark;
+	s->rodata->sel_mark_mask = o->sel_mark_mask;
+	s->rodata->sel_follow = o->sel_follow;
 	s->rodata->mem_pob_sym = km->pob_sym;
 	s->rodata->mem_vmemmap_sym = km->vmemmap_sym;
 	s->rodata->mem_max_pfn = km->max_pfn;

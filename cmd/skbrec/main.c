@@ -24,7 +24,8 @@ static const char *const default_probes[] = {
 	"tp:net:net_dev_start_xmit",
 };
 
-enum { OPT_CMD = 256, OPT_STACK, OPT_NO_FENTRY, OPT_NO_TP_BTF };
+enum { OPT_CMD = 256, OPT_STACK, OPT_NO_FENTRY, OPT_NO_TP_BTF, OPT_NETNS, OPT_MARK,
+       OPT_NO_FOLLOW };
 
 static const struct skb_option options[] = {
 	SKB_OPT_PROBE("tp:SUBSYS:NAME, k:FUNC (kprobe:), kr:FUNC (kretprobe:);\n"
@@ -35,6 +36,13 @@ static const struct skb_option options[] = {
 	SKB_OPT_OUTPUT("write to FILE (mode 0600); '-' or none: stdout (not a tty)"),
 	{ 's', "snaplen", "N", "packet bytes per event (default 256; 0: whole packets,\n"
 	  "up to 262144)" },
+	SKB_OPT_HEADING("In-kernel selection (before anything is copied):"),
+	SKB_OPT_IFACE("events on IFACE only (in --netns INODE, else skbrec's own)"),
+	{ OPT_NETNS, "netns", "INODE", "events in the network namespace INODE only" },
+	{ OPT_MARK, "mark", "VALUE[/MASK]", "events with (skb->mark & MASK) == VALUE only" },
+	{ OPT_NO_FOLLOW, "no-follow", NULL, "do not also keep the later events of a packet that\n"
+	  "matched (its tracking id) elsewhere" },
+	SKB_OPT_HEADING("Recording:"),
 	{ 'c', "count", "N", "stop after N events" },
 	{ 'd', "duration", "SEC", "stop after SEC seconds" },
 	{ OPT_CMD, "cmd", "CMD", "run CMD (sh -c) and stop when it exits; its status is ours" },
@@ -111,6 +119,14 @@ static int take_option(struct rec_config *c, int opt, bool *list)
 			return 2;
 		c->snaplen = v ? (uint32_t)v : MAX_SNAPLEN;   /* 0: as tcpdump */
 		return 0;
+	case 'i': c->iface = optarg; return 0;
+	case OPT_NETNS:
+		if (skb_parse_u64("--netns", optarg, 1, UINT32_MAX, &v))
+			return 2;
+		c->netns = (uint32_t)v;
+		return 0;
+	case OPT_MARK: return skb_parse_mark("--mark", optarg, &c->mark, &c->mark_mask) ? 2 : 0;
+	case OPT_NO_FOLLOW: c->no_follow = true; return 0;
 	case 'c': return skb_parse_u64("-c", optarg, 1, UINT64_MAX, &c->count) ? 2 : 0;
 	case 'd': return skb_parse_u64("-d", optarg, 1, 86400ull * 365, &c->duration) ? 2 : 0;
 	case OPT_CMD: c->cmd = optarg; return 0;

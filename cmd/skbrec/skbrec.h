@@ -125,6 +125,9 @@ struct rec_opts {
 	bool need_multi;        /* and the kprobe-multi ones (function globs) */
 	bool no_trampoline;     /* --no-fentry: functions through kprobes only */
 	bool no_tp_btf;         /* --no-tp-btf: tracepoints through raw_tp only */
+	/* in-kernel selectors (select.c): 0 any */
+	bool sel_on, sel_follow;
+	uint32_t sel_ifindex, sel_netns, sel_mark, sel_mark_mask;
 };
 
 struct rec_bpf *recbpf_open(const struct rec_opts *o);
@@ -191,8 +194,16 @@ struct rec_config {
 	unsigned keep;          /* -W */
 	int wflags;             /* SKBW_*: -z */
 	bool quiet, stack_all, no_fentry, no_tp_btf;
+	const char *iface;      /* -i */
+	uint32_t netns;         /* --netns, 0: any */
+	uint32_t mark, mark_mask;   /* --mark, mask 0: any */
+	bool no_follow;         /* --no-follow */
 	char *cmdline;          /* for the file header */
 };
+
+/* The selectors of c as the BPF program compares them; -1 after a message
+ * (select.c). */
+int rec_select(const struct rec_config *c, struct rec_opts *o);
 
 /* Set up, record until told to stop, print the summary: the exit status. */
 int record(const struct rec_config *cfg);

@@ -14,22 +14,12 @@ And the transfer must have put data in fragments: at least 20 events with
 data_len > 0 whose bytes go past the linear part.
 """
 import json
-import struct
+import os
 import sys
 from collections import defaultdict
 
-
-def read_pcap(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    e = "<" if struct.unpack("<I", data[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
-    off, pkts = 24, []
-    while off + 16 <= len(data):
-        _, _, incl, orig = struct.unpack(e + "IIII", data[off:off + 16])
-        off += 16
-        pkts.append((data[off:off + incl], orig))
-        off += incl
-    return pkts
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from match import read_pcap  # noqa: E402
 
 
 def main():

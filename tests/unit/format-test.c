@@ -393,7 +393,9 @@ static int header(void)
 	uint8_t *c = malloc(size);
 	memcpy(c, all, size);
 	c[8] = 2;   /* major version 2 */
-	expect_error(c, size, "unsupported format version 2.0");
+	c[10] = 7;  /* minor 7 */
+	c[11] = 0;
+	expect_error(c, size, "unsupported format version 2.7");
 	memcpy(c, all, size);
 	memmove(c + 4, c + 5, size - 5);   /* \r\n -> \n, as a text-mode copy does */
 	expect_error(c, size - 1, "text-mode");
