@@ -145,7 +145,7 @@ $(call prog_objs,skbrec): $(BPF_SKEL)
 $(call prog_objs,skbrec): ALL_CFLAGS += $(BPF_CFLAGS)
 
 $(O)/skbrec: $(call prog_objs,skbrec) $(O)/libskb.a
-	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(call prog_objs,skbrec) $(O)/libskb.a $(BPF_LIBS) -lz
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(call prog_objs,skbrec) $(O)/libskb.a $(BPF_LIBS) $(PCAP_LIBS) -lz
 
 $(O)/skbcat: $(call prog_objs,skbcat) $(O)/libskb.a
 	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(call prog_objs,skbcat) $(LIBS_READER)

@@ -162,12 +162,16 @@ struct {
 	__uint(max_entries, 1 << 16);
 } followed SEC(".maps");
 
-static __always_inline bool selected(struct sk_buff *ls, __u64 id)
+/* -f: the user's snaplen when the filter needs more bytes copied (snaplen
+ * is then max(snaplen, 512), what the filter sees). */
+const volatile __u32 filter_on = 0;
+const volatile __u32 store_len = 0;
+
+/* Do the selectors (-i, --netns, --mark) hold for this skb? */
+static __always_inline bool selectors_hold(struct sk_buff *ls)
 {
-	__u32 slot = (__u32)((id * 0x9e3779b97f4a7c15ULL) >> 48), ifindex = 0, netns = 0;
+	__u32 ifindex = 0, netns = 0;
 	struct net_device *dev = ls->dev;
-	__u64 *f;
-	bool ok;
 
 	if (dev) {
 		ifindex = BPF_CORE_READ(dev, ifindex);
@@ -175,13 +179,32 @@ static __always_inline bool selected(struct sk_buff *ls, __u64 id)
 	} else if (ls->sk) {
 		netns = netns_of_sk(ls->sk);
 	}
-	ok = (!sel_ifindex || ifindex == sel_ifindex) && (!sel_netns || netns == sel_netns) &&
-	     (ls->mark & sel_mark_mask) == sel_mark;
-	if (!sel_follow || !(f = bpf_map_lookup_elem(&followed, &slot)))
-		return ok;
-	if (ok)
-		*f = id;
-	return ok || *f == id;
+	return (!sel_ifindex || ifindex == sel_ifindex) && (!sel_netns || netns == sel_netns) &&
+	       (ls->mark & sel_mark_mask) == sel_mark;
+}
+
+/* The slot of the followed table that would hold id, NULL: not following. */
+static __always_inline __u64 *follow_slot(__u64 id)
+{
+	__u32 slot = (__u32)((id * 0x9e3779b97f4a7c15ULL) >> 48);
+
+	return sel_follow ? bpf_map_lookup_elem(&followed, &slot) : NULL;
+}
+
+/*
+ * The -f expression: its body is replaced at load by the translation of
+ * libpcap's classic BPF (cmd/skbrec/xlate.c, filter.c): the Ethernet
+ * variant when l2 is set, the raw-IP one otherwise.  This stand-in, never
+ * loaded as it is, only fixes the calling convention; the asm keeps the
+ * compiler from folding the call or dropping arguments.
+ */
+static __noinline int filter_match(const unsigned char *data, __u64 caplen, __u64 wirelen,
+				   __u64 l2)
+{
+	int r;
+
+	asm volatile("%0 = 1" : "=r"(r) : "r"(data), "r"(caplen), "r"(wirelen), "r"(l2));
+	return r;
 }
 
 /*
@@ -298,7 +321,8 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	struct cpu_state *st;
 	struct skbrec_event *e;
 	struct sk_buff *ls;
-	__u64 pid_tgid, flags, size, fresh;
+	__u64 pid_tgid, flags, size, fresh, *fw = NULL;
+	bool followed_now = false;
 
 	if (!skb)
 		return 0;
@@ -330,10 +354,16 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	e->track = track_id(skb, ls, e->ts, fresh);
 	if (e->track == fresh)
 		st->seq++;
-	/* In-kernel selectors: before anything else is read or copied. */
-	if (sel_on && !selected(ls, e->track)) {
-		st->lvl -= 1;
-		return 0;
+	/* In-kernel selection: the selectors before anything else is read
+	 * or copied, the filter on the copied bytes; a packet that matched
+	 * at an earlier probe passes (followed). */
+	if (sel_on || filter_on) {
+		fw = follow_slot(e->track);
+		followed_now = fw && *fw == e->track;
+		if (!followed_now && sel_on && !selectors_hold(ls)) {
+			st->lvl -= 1;
+			return 0;
+		}
 	}
 	e->skb = (__u64)skb;
 	e->probe = probe;
@@ -353,6 +383,20 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
 	fill_meta(e, ls);
 	fill_bytes(e, ls);
+	if (filter_on) {
+		/* (bytes that start at neither header never match: skbgrep -f) */
+		if (!followed_now &&
+		    (!(e->flags & (SKBREC_L2 | SKBREC_L3)) ||
+		     !filter_match(e->data, clamp(e->caplen, snaplen), e->orig_len,
+				   e->flags & SKBREC_L2))) {
+			st->lvl -= 1;
+			return 0;
+		}
+		if (e->caplen > store_len)   /* the filter saw more than is kept */
+			e->caplen = store_len;
+	}
+	if (fw && !followed_now)
+		*fw = e->track;
 
 	size = clamp(e->caplen, snaplen) + sizeof(*e);
 	/* Wake the reader only when enough has piled up: no wakeup per event.

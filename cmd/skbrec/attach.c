@@ -46,6 +46,7 @@ struct rec_bpf {
 	size_t nlinks, caplinks;
 	int *obj_fds;                   /* module BTF fds by kbtf index, -2 unknown */
 	int nobj;
+	struct rec_filter filter;       /* -f, spliced into each skb_ctx instance */
 };
 
 const char *how_name(enum rec_how h)
@@ -132,7 +133,9 @@ static struct skbrec_bpf *open_load(const struct rec_opts *o, const struct kmem 
 	int ncpu = libbpf_num_possible_cpus();
 	/* twice the snaplen and the fragment copy's state: see the scratch
 	 * map in bpf/skbrec.bpf.c */
-	uint32_t vsize = (uint32_t)(sizeof(struct skbrec_event) + 2 * o->snaplen + 64 + 7) & ~7u;
+	uint32_t copy = o->filter.insns && o->snaplen < FILTER_MIN_BYTES ? FILTER_MIN_BYTES :
+			o->snaplen;
+	uint32_t vsize = (uint32_t)(sizeof(struct skbrec_event) + 2 * copy + 64 + 7) & ~7u;
 
 	if (!s) {
 		*err = errno;
@@ -141,6 +144,13 @@ static struct skbrec_bpf *open_load(const struct rec_opts *o, const struct kmem 
 	if (ncpu <= 0)
 		ncpu = 1;
 	s->rodata->snaplen = o->snaplen;
+	if (o->filter.insns) {
+		/* the filter sees FILTER_MIN_BYTES at least; store_len is kept */
+		s->rodata->filter_on = 1;
+		s->rodata->store_len = o->snaplen;
+		if (o->snaplen < FILTER_MIN_BYTES)
+			s->rodata->snaplen = FILTER_MIN_BYTES;
+	}
 	s->rodata->sel_on = o->sel_on;
 	s->rodata->sel_ifindex = o->sel_ifindex;
 	s->rodata->sel_netns = o->sel_netns;
@@ -208,8 +218,9 @@ struct rec_bpf *recbpf_open(const struct rec_opts *o)
 			b->kprobe_err = err;
 		}
 	}
-	b->kprobe_ok = kprobe;
-	b->multi_ok = multi;
+	b->kprobe_ok = kprobe && !o->filter.insns;   /* kprobes cannot take -f yet */
+	b->multi_ok = multi && !o->filter.insns;
+	b->filter = o->filter;
 	b->no_trampoline = o->no_trampoline;
 	b->no_tp_btf = o->no_tp_btf;
 	if (!b->multi_err && o->need_multi && !multi)
@@ -238,9 +249,40 @@ static uint64_t cfg_of(const struct rec_probe *p)
 			  p->args.reason < 0 ? SKBREC_NO_ARG : p->args.reason, p->stack);
 }
 
+/*
+ * -f: the template's one BPF-to-BPF call goes to filter_match(), the last
+ * subprogram (every other function is inlined); its body, from the call's
+ * target to the end, becomes the translated filter.  *n shrinks or grows.
+ */
+static struct bpf_insn *splice_filter(struct bpf_insn *insn, size_t *n,
+				      const struct rec_filter *f)
+{
+	size_t start = 0, calls = 0;
+	struct bpf_insn *v;
+
+	for (size_t i = 0; i < *n; i++)
+		if (insn[i].code == (BPF_JMP | BPF_CALL) && insn[i].src_reg == BPF_PSEUDO_CALL) {
+			start = i + 1 + (size_t)(int64_t)insn[i].imm;
+			calls++;
+		}
+	if (calls != 1 || start >= *n) {
+		skb_warn("internal error: the BPF template's filter call is not where expected");
+		free(insn);
+		return NULL;
+	}
+	v = realloc(insn, (start + f->n) * sizeof(*v));
+	if (!v) {
+		free(insn);
+		return NULL;
+	}
+	memcpy(v + start, f->insns, f->n * sizeof(*v));
+	*n = start + f->n;
+	return v;
+}
+
 /* A copy of template t (skb_ctx, track_copy) with cfg in place of the
- * magic immediate. */
-static int load_instance(const struct bpf_program *t,
+ * magic immediate (and skb_ctx with the -f filter in filter_match()). */
+static int load_instance(const struct bpf_program *t, const struct rec_filter *f,
 			 enum bpf_prog_type type, enum bpf_attach_type eat,
 			 int obj_fd, uint32_t btf_id, uint64_t cfg)
 {
@@ -271,6 +313,8 @@ static int load_instance(const struct bpf_program *t,
 		skb_warn("internal error: no config slot in the BPF template");
 		return -EINVAL;
 	}
+	if (f && f->insns && !(insn = splice_filter(insn, &n, f)))
+		return -EINVAL;
 	if (skb_verbose > 1) {
 		log = calloc(1, 1 << 20);
 		opts.log_buf = log;
@@ -312,7 +356,8 @@ static int attach_template(struct rec_bpf *b, const struct bpf_program *t,
 			   enum bpf_prog_type type, enum bpf_attach_type eat,
 			   int obj_fd, uint32_t btf_id, uint64_t cfg, const char *tp_name)
 {
-	int pfd = load_instance(t, type, eat, obj_fd, btf_id, cfg), lfd, err;
+	int pfd = load_instance(t, t == b->skel->progs.skb_ctx ? &b->filter : NULL, type, eat,
+				obj_fd, btf_id, cfg), lfd, err;
 
 	if (pfd < 0)
 		return pfd;
@@ -367,6 +412,9 @@ static void kprobe_why(struct rec_bpf *b, int err, char *buf, size_t sz)
 	if (access(KPROBE_PMU, F_OK))
 		snprintf(buf, sz, "this kernel has no kprobes (CONFIG_KPROBES/"
 			 "CONFIG_KPROBE_EVENTS not set: %s missing)", KPROBE_PMU);
+	else if (b->filter.insns)
+		snprintf(buf, sz, "not with -f (the filter runs in fentry/fexit and "
+			 "tracepoint programs only)");
 	else if (!b->kprobe_ok)
 		snprintf(buf, sz, "kprobe programs do not load on this kernel (%s)",
 			 errstr(b->kprobe_err));
@@ -622,6 +670,7 @@ void recbpf_close(struct rec_bpf *b)
 		if (b->obj_fds[i] > 0)
 			close(b->obj_fds[i]);
 	free(b->obj_fds);
+	free(b->filter.insns);
 	free(b->links);
 	free(b->fds);
 	skbrec_bpf__destroy(b->skel);

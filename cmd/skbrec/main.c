@@ -37,6 +37,7 @@ static const struct skb_option options[] = {
 	{ 's', "snaplen", "N", "packet bytes per event (default 256; 0: whole packets,\n"
 	  "up to 262144)" },
 	SKB_OPT_HEADING("In-kernel selection (before anything is copied):"),
+	SKB_OPT_FILTER,
 	SKB_OPT_IFACE("events on IFACE only (in --netns INODE, else skbrec's own)"),
 	{ OPT_NETNS, "netns", "INODE", "events in the network namespace INODE only" },
 	{ OPT_MARK, "mark", "VALUE[/MASK]", "events with (skb->mark & MASK) == VALUE only" },
@@ -120,6 +121,7 @@ static int take_option(struct rec_config *c, int opt, bool *list)
 		c->snaplen = v ? (uint32_t)v : MAX_SNAPLEN;   /* 0: as tcpdump */
 		return 0;
 	case 'i': c->iface = optarg; return 0;
+	case 'f': c->filter = optarg; return 0;
 	case OPT_NETNS:
 		if (skb_parse_u64("--netns", optarg, 1, UINT32_MAX, &v))
 			return 2;

@@ -177,7 +177,10 @@ static int setup_probes(struct recorder *r)
 		skb_warn("needs root (or CAP_BPF and CAP_PERFMON) to load BPF programs");
 		return -1;
 	}
-	if (rec_select(c, &ro) || kbtf_load(&r->btf, true))
+	if (rec_select(c, &ro) ||
+	    (c->filter && filter_build(c->filter, c->snaplen < FILTER_MIN_BYTES ?
+				       FILTER_MIN_BYTES : c->snaplen, &ro.filter)) ||
+	    kbtf_load(&r->btf, true))
 		return -1;
 	if (probes_resolve(&r->btf, c->specs, c->nspecs, c->stack_all, &r->probes))
 		return -1;

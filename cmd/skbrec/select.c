@@ -106,5 +106,6 @@ int rec_select(const struct rec_config *c, struct rec_opts *o)
 		}
 	}
 	o->sel_on = c->iface || c->netns || c->mark_mask;
+	o->sel_follow = o->sel_follow && (o->sel_on || c->filter);
 	return 0;
 }

@@ -114,6 +114,39 @@ struct kmem {
 };
 void kmem_layout(struct kmem *k);
 
+/* ---- -f: classic BPF from libpcap to eBPF (xlate.c, filter.c) ---- */
+
+/* A classic BPF instruction (libpcap's struct bpf_insn, the kernel's
+ * struct sock_filter: one layout, three names). */
+struct cbpf_insn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+
+struct bpf_insn;
+/* The classic program as the body of a subprogram r0 = match(r1 bytes, r2
+ * captured length, r3 wire length) over a buffer of maxlen bytes; -1 and
+ * a reason in err when it cannot be translated (xlate.c). */
+int xlate_cbpf(const struct cbpf_insn *prog, size_t n, uint32_t maxlen,
+	       struct bpf_insn **out, size_t *nout, char *err, size_t errn);
+/* pcap_compile(expr) for link type dlt: 0 and a malloc'd program; 1 when
+ * libpcap refuses the expression for that link type (its words in perr);
+ * -1 out of memory (filter.c). */
+int filter_compile(const char *expr, int dlt, struct cbpf_insn **out, size_t *n,
+		   char *perr, size_t perrn);
+
+/* The bytes -f sees at least, whatever the snaplen. */
+#define FILTER_MIN_BYTES 512
+
+struct rec_filter {
+	struct bpf_insn *insns; /* filter_match()'s new body, NULL: no -f */
+	size_t n;
+};
+/* Both variants joined (xlate.c); 0, or -1 after a message naming the
+ * expression. */
+int filter_build(const char *expr, uint32_t maxlen, struct rec_filter *f);
+
 /* ---- loading and attaching (attach.c) ---- */
 
 struct rec_bpf;
@@ -128,6 +161,7 @@ struct rec_opts {
 	/* in-kernel selectors (select.c): 0 any */
 	bool sel_on, sel_follow;
 	uint32_t sel_ifindex, sel_netns, sel_mark, sel_mark_mask;
+	struct rec_filter filter;   /* -f */
 };
 
 struct rec_bpf *recbpf_open(const struct rec_opts *o);
@@ -195,6 +229,7 @@ struct rec_config {
 	int wflags;             /* SKBW_*: -z */
 	bool quiet, stack_all, no_fentry, no_tp_btf;
 	const char *iface;      /* -i */
+	const char *filter;     /* -f EXPR */
 	uint32_t netns;         /* --netns, 0: any */
 	uint32_t mark, mark_mask;   /* --mark, mask 0: any */
 	bool no_follow;         /* --no-follow */
