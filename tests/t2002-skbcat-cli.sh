@@ -174,7 +174,9 @@ test_expect_success 'merging a file without wall clock: warned, merged by monoto
 	"$BUILD/tests/skbcat-gen" --no-wall >nowall.skb &&
 	skbcat nowall.skb "$FX/gen.skb" >out 2>err &&
 	grep -q "nowall.skb: no wall-clock offset" err &&
-	test "$(grep -c "^[0-9]" out)" = 14
+	a=$(skbcat nowall.skb 2>/dev/null | grep -c "^[0-9]") &&
+	b=$(skbcat "$FX/gen.skb" | grep -c "^[0-9]") &&
+	test "$a" -gt 0 && test "$(grep -c "^[0-9]" out)" = $((a + b))
 '
 
 test_done
