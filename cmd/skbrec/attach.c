@@ -372,6 +372,13 @@ static int attach_template(struct rec_bpf *b, const struct bpf_program *t,
 	return 0;
 }
 
+/* After a refused load with -f: where to look. */
+static const char *filter_hint(const struct rec_bpf *b, int err)
+{
+	return b->filter.insns && (err == -EINVAL || err == -EACCES || err == -E2BIG) ?
+	       " (the program holds the -f filter: -vv prints the verifier's log)" : "";
+}
+
 /* The probe template, skb_ctx. */
 static int attach_instance(struct rec_bpf *b, enum bpf_prog_type type,
 			   enum bpf_attach_type eat, int obj_fd, uint32_t btf_id,
@@ -401,8 +408,8 @@ static int attach_tp(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
 		return 0;
 	}
 	if (!p->glob || skb_verbose)
-		skb_warn("%s: cannot attach: tp_btf: %s; raw_tp: %s", p->spec, errstr(e1),
-			 errstr(e2));
+		skb_warn("%s: cannot attach: tp_btf: %s; raw_tp: %s%s", p->spec, errstr(e1),
+			 errstr(e2), filter_hint(b, e2));
 	return -1;
 }
 
@@ -495,8 +502,8 @@ static int attach_func(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
 	else
 		kprobe_why(b, e2, w2, sizeof(w2));
 	if (!p->glob || skb_verbose)
-		skb_warn("%s: cannot attach: %s; %s: %s", p->spec, w1,
-			 ret ? "kretprobe" : "kprobe", w2);
+		skb_warn("%s: cannot attach: %s; %s: %s%s", p->spec, w1,
+			 ret ? "kretprobe" : "kprobe", w2, filter_hint(b, e1));
 	return -1;
 }
 
