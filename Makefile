@@ -94,7 +94,8 @@ endif
 # skbrec only where the kernel types are; the readers everywhere.
 BUILT_PROGS := $(if $(VMLINUX_FROM),$(PROGS),$(filter-out skbrec,$(PROGS)))
 
-all: $(addprefix $(O)/,$(BUILT_PROGS)) $(O)/pcap2skb $(TEST_PROGS) $(TEST_OBJS) \
+XLATE_DIFF := $(if $(VMLINUX_FROM),$(O)/tests/xlate-diff)
+all: $(addprefix $(O)/,$(BUILT_PROGS)) $(O)/pcap2skb $(TEST_PROGS) $(TEST_OBJS) $(XLATE_DIFF) \
      $(if $(VMLINUX_FROM),,skbrec-not-built)
 
 skbrec-not-built:
@@ -159,6 +160,13 @@ $(O)/skbgrep: $(call prog_objs,skbgrep) $(O)/libskb.a
 # Test helpers: pcap2skb (not installed) and C unit tests.
 $(O)/pcap2skb: $(O)/tests/pcap2skb.o $(O)/libskb.a
 	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(LIBS_READER)
+
+# The -f translator against libpcap, run by the kernel (tests/t1195): built
+# with skbrec, from skbrec's own translation code.
+$(O)/tests/xlate-diff: $(O)/tests/skbrec/xlate-diff.o $(O)/tests/skbrec/xlate-diff-pcap.o \
+		$(O)/cmd/skbrec/xlate.o \
+		$(O)/cmd/skbrec/filter.o $(O)/libskb.a
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(BPF_LIBS) $(PCAP_LIBS) -lz
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(O)/libskb.a
 	@mkdir -p $(dir $@)

@@ -5,9 +5,10 @@
 # expression (--no-follow) record the same traffic at the same time; each
 # filtered recording must hold exactly the events `skbgrep -f EXPR` keeps
 # from the unfiltered one (skbgrep runs libpcap's own bpf_filter on the
-# same bytes).  Then following, and the errors.
+# same bytes).  Then following, and the errors.  Also on 6.1 in the VM.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/skbrec/lib.sh"
+test_also_in_vm
 
 if ! need_skbrec || ! need_bpf || ! need_cmd python3 ping nc skbcat skbgrep; then
 	test_skip "in-kernel pcap filter" "$SKIP_REASON"
@@ -23,6 +24,8 @@ EXPRS=(
 	'udp and ip[6:2] & 0x1fff = 0' 'tcp[((tcp[12:1] & 0xf0) >> 2):4] = 0x68656c6c'
 	'ip and (ip[2:2] / 3) > 20' 'ip and (ip[2:2] % 7) = 3' 'ip[0] & 0xf > 5'
 )
+# under qemu's emulation, 8 of them (each recorder's verification is slow)
+[ -n "${SKBT_IN_VM:-}" ] && EXPRS=("${EXPRS[@]:0:8}")
 printf '%s\n' "${EXPRS[@]}" >"$TRASH/exprs"
 export TRASH
 
@@ -93,7 +96,7 @@ differential() {
 		i=$((i + 1))
 	done <"$TRASH/exprs"
 	# the traffic reached the filters: most expressions matched something
-	test "$(for f in f*.skb; do skbcat "$f" | grep -c "^[0-9]"; done | grep -vc '^0$')" -ge 14
+	test "$(for f in f*.skb; do skbcat "$f" | grep -c "^[0-9]"; done | grep -vc '^0$')" -ge $((i * 2 / 3))
 }
 test_expect_success "-f EXPR records exactly what skbgrep -f EXPR keeps (${#EXPRS[@]} expressions)" \
 	'run_case differential'

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xlate-diff EXPRS PCAP... - skbrec's classic-to-eBPF filter translation
+ * against libpcap's own interpreter, packet by packet.
+ *
+ * Every expression of the file EXPRS (one per line) goes through the code
+ * skbrec uses (filter_build: pcap_compile for Ethernet and raw IP,
+ * xlate_cbpf, the two variants joined), wrapped in a BPF_PROG_TYPE_SYSCALL
+ * program that the real kernel verifies, JITs and runs with
+ * BPF_PROG_TEST_RUN, the packet in the context.  Each packet of the pcaps,
+ * its truncations and random byte strings go through it and through
+ * pcap_offline_filter() with the same bytes, captured and wire lengths;
+ * the answers must agree, for the Ethernet variant on the frame and for
+ * the raw-IP one on the frame's IP packet.
+ *
+ * Prints a line per disagreement (at most 20) and a summary; exit 0 when
+ * all agree, 1 otherwise, 77 when the kernel cannot run syscall programs.
+ */
+#include "../../cmd/skbrec/skbrec.h"
+
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <linux/bpf.h>
+#include <pcap/dlt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAXLEN 2048     /* bytes the translated program may see */
+
+struct ctx {
+	uint32_t caplen, wirelen, l2, pad;
+	uint8_t data[MAXLEN];
+};
+
+struct pkt {
+	uint8_t *b;
+	uint32_t caplen, wirelen;
+};
+
+/* xlate-diff-pcap.c */
+int load_pcap_packets(const char *path, void (*add)(const uint8_t *b, uint32_t caplen,
+						     uint32_t wirelen));
+void *pcap_side_compile(const char *expr, int dlt);
+int pcap_side_match(void *prog, const uint8_t *b, uint32_t caplen, uint32_t wirelen);
+void pcap_side_free(void *prog);
+
+static struct pkt *pkts;
+static size_t npkts, cappkts;
+
+static void add(const uint8_t *b, uint32_t caplen, uint32_t wirelen)
+{
+	if (npkts == cappkts) {
+		cappkts = cappkts ? cappkts * 2 : 1024;
+		pkts = realloc(pkts, cappkts * sizeof(*pkts));
+		if (!pkts)
+			exit(2);
+	}
+	pkts[npkts].b = malloc(caplen ? caplen : 1);
+	if (!pkts[npkts].b)
+		exit(2);
+	memcpy(pkts[npkts].b, b, caplen);
+	pkts[npkts].caplen = caplen;
+	pkts[npkts].wirelen = wirelen;
+	npkts++;
+}
+
+/* Each frame whole, then cut at header boundaries and in half. */
+static void add_cuts(const uint8_t *d, uint32_t caplen, uint32_t wirelen)
+{
+	static const uint32_t cuts[] = { 0, 1, 13, 14, 15, 20, 33, 34, 38, 54, 58, 60 };
+	uint32_t n = caplen < MAXLEN ? caplen : MAXLEN;
+
+	add(d, n, wirelen);
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++)
+		if (cuts[i] < n)
+			add(d, cuts[i], wirelen);
+	add(d, n / 2, wirelen);
+}
+
+/* Random bytes, some shaped like Ethernet + IPv4/IPv6 to get deeper. */
+static void add_random(unsigned n)
+{
+	uint8_t b[400];
+	uint32_t s = 12345;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t len = 0;
+
+		s = s * 1103515245 + 12345;
+		len = (s >> 8) % sizeof(b);
+		for (uint32_t j = 0; j < len; j++) {
+			s = s * 1103515245 + 12345;
+			b[j] = (uint8_t)(s >> 16);
+		}
+		if (len > 34 && i % 3 == 0) {
+			b[12] = 0x08, b[13] = 0x00, b[14] = 0x45;
+			b[23] = (uint8_t[]){ 1, 6, 17 }[i % 9 / 3];
+		} else if (len > 54 && i % 3 == 1) {
+			b[12] = 0x86, b[13] = 0xdd, b[14] = 0x60;
+			b[20] = (uint8_t[]){ 58, 6, 17 }[i % 9 / 3];
+		}
+		add(b, len, len + (i % 4 == 0 ? 100 : 0));
+	}
+}
+
+/*
+ * The wrapper: copy the packet out of the context into a map value (the
+ * translated code reads a map value, as in skbrec), then call it.
+ *   r6 = ctx; r0 = lookup(map, 0); if !r0 exit 0
+ *   probe_read_kernel(r0, MAXLEN, ctx + 16)
+ *   r0 = match(value, ctx->caplen, ctx->wirelen, ctx->l2); exit
+ */
+static int load_prog(int map_fd, const struct rec_filter *f)
+{
+	struct bpf_insn head[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 6, .src_reg = 1 },
+		{ .code = BPF_ST | BPF_MEM | BPF_W, .dst_reg = 10, .off = -4, .imm = 0 },
+		{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .src_reg = BPF_PSEUDO_MAP_FD,
+		  .imm = map_fd },
+		{ 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 2, .src_reg = 10 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 2, .imm = -4 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_map_lookup_elem },
+		{ .code = BPF_JMP | BPF_JNE | BPF_K, .dst_reg = 0, .off = 2, .imm = 0 },
+		{ .code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 7, .src_reg = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 1, .src_reg = 7 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 2, .imm = MAXLEN },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 3, .src_reg = 6 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 3, .imm = 16 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_probe_read_kernel },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 1, .src_reg = 7 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 2, .src_reg = 6, .off = 0 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 3, .src_reg = 6, .off = 4 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 4, .src_reg = 6, .off = 8 },
+		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	size_t nh = sizeof(head) / sizeof(head[0]), n = nh + f->n;
+	struct bpf_insn *v = malloc(n * sizeof(*v));
+	static char log[1 << 20];
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = sizeof(log), .log_level = 1,
+		    .prog_flags = BPF_F_SLEEPABLE);   /* syscall programs must be */
+	int fd;
+
+	if (!v)
+		return -1;
+	memcpy(v, head, sizeof(head));
+	memcpy(v + nh, f->insns, f->n * sizeof(*v));
+	fd = bpf_prog_load(BPF_PROG_TYPE_SYSCALL, "xlate", "Dual MIT/GPL", v, n, &o);
+	if (fd < 0 && errno != EINVAL && errno != EPERM && errno != EOPNOTSUPP)
+		fprintf(stderr, "%s\n", log);
+	if (fd < 0 && getenv("XLATE_DIFF_LOG"))
+		fprintf(stderr, "%s\n", log);
+	free(v);
+	return fd;
+}
+
+static int kernel_match(int fd, const struct pkt *p, uint32_t skip, uint32_t l2)
+{
+	static struct ctx c;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &c, .ctx_size_in = sizeof(c));
+
+	memset(&c, 0, sizeof(c));
+	c.caplen = p->caplen - skip;
+	c.wirelen = p->wirelen - skip;
+	c.l2 = l2;
+	memcpy(c.data, p->b + skip, c.caplen);
+	if (bpf_prog_test_run_opts(fd, &o))
+		return -1;
+	return o.retval != 0;
+}
+
+
+int main(int argc, char **argv)
+{
+	char line[512];
+	unsigned exprs = 0, refused = 0, runs = 0, bad = 0;
+	FILE *ef;
+	int map_fd;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: xlate-diff EXPRS PCAP...\n");
+		return 2;
+	}
+	for (int i = 2; i < argc; i++)
+		if (load_pcap_packets(argv[i], add_cuts))
+			return 2;
+	add_random(2000);
+	map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xlate", 4, 2 * MAXLEN + 64, 1, NULL);
+	if (map_fd < 0) {
+		fprintf(stderr, "xlate-diff: cannot create a map: %s\n", strerror(errno));
+		return 77;
+	}
+	ef = fopen(argv[1], "r");
+	if (!ef)
+		return 2;
+	while (fgets(line, sizeof(line), ef)) {
+		struct rec_filter f;
+		void *pe, *pr;
+		int fd;
+
+		line[strcspn(line, "\n")] = 0;
+		if (!*line || *line == '#')
+			continue;
+		exprs++;
+		if (filter_build(line, MAXLEN, &f)) {
+			refused++;   /* said why on stderr; the test checks which */
+			continue;
+		}
+		fd = load_prog(map_fd, &f);
+		if (fd < 0) {
+			fprintf(stderr, "xlate-diff: '%s': the kernel refuses the program: %s\n",
+				line, strerror(errno));
+			return errno == EINVAL ? 1 : 77;
+		}
+		pe = pcap_side_compile(line, DLT_EN10MB);
+		pr = pcap_side_compile(line, DLT_RAW);
+		for (size_t i = 0; i < npkts; i++) {
+			const struct pkt *p = &pkts[i];
+			/* the raw-IP variant on the frame's IP packet */
+			uint32_t skip = p->caplen >= 15 && p->b[12] == 0x08 && p->b[13] == 0 ? 14 :
+					p->caplen >= 15 && p->b[12] == 0x86 && p->b[13] == 0xdd ? 14 : 0;
+
+			for (int l2 = 1; l2 >= 0; l2--) {
+				uint32_t s = l2 ? 0 : skip;
+				int k, u;
+
+				if (!l2 && !skip)
+					continue;
+				k = kernel_match(fd, p, s, (uint32_t)l2);
+				u = pcap_side_match(l2 ? pe : pr, p->b + s, p->caplen - s,
+						    p->wirelen - s);
+				runs++;
+				if (k != u && bad++ < 20)
+					fprintf(stderr, "'%s' %s packet %zu (%u of %u bytes): kernel %d, "
+						"libpcap %d\n", line, l2 ? "ether" : "raw", i,
+						p->caplen - s, p->wirelen - s, k, u);
+			}
+		}
+		pcap_side_free(pe);
+		pcap_side_free(pr);
+		close(fd);
+		free(f.insns);
+	}
+	fclose(ef);
+	printf("%u expressions (%u refused by the translator), %zu packets, %u runs, "
+	       "%u disagreements\n", exprs, refused, npkts, runs, bad);
+	return bad ? 1 : 0;
+}
