@@ -7,6 +7,7 @@
 #   none     untraced
 #   skbrec   skbrec with its default probes
 #   rx-only  skbrec -p tp:net:netif_receive_skb
+#   filtered skbrec -f 'udp port 9' (default probes; rejects all of iperf3's)
 #   tcpdump  tcpdump -w on B's veth (the receiving side)
 # Per mode, the median over the rounds of: the sender's packets/s, its ratio
 # to the untraced rate, the BPF run time per program run (bpf_stats_enabled;
@@ -37,9 +38,10 @@ run() {
 	case $mode in
 	skbrec) args=() ;;
 	rx-only) args=(-p tp:net:netif_receive_skb) ;;
+	filtered) args=(-f 'udp port 9') ;;
 	esac
 	case $mode in
-	skbrec|rx-only)
+	skbrec|rx-only|filtered)
 		"$BUILD/skbrec" "${args[@]}" -o "$W/run.skb" 2>"$W/rec.err" &
 		rec=$!
 		sleep 1.5 ;;

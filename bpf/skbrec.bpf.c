@@ -236,8 +236,6 @@ static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *ls
 	e->mark = ls->mark;
 	e->hash = ls->hash;
 	e->priority = ls->priority;
-	e->len = ls->len;
-	e->data_len = ls->data_len;
 	e->protocol = bpf_ntohs(ls->protocol);
 	e->queue_mapping = ls->queue_mapping;
 	e->vlan_tci = ls->vlan_tci;
@@ -365,23 +363,11 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 			return 0;
 		}
 	}
-	e->skb = (__u64)skb;
-	e->probe = probe;
-	e->cpu = cpu;
-	pid_tgid = bpf_get_current_pid_tgid();
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	/* The bytes first: the filter decides on them before the rest of the
+	 * event is gathered. */
 	e->flags = 0;
-	e->drop_reason = 0;
-	if (SKBREC_CFG_REASON(cfg) != SKBREC_NO_ARG) {
-		e->drop_reason = (__u32)reason;
-		e->flags |= SKBREC_DROP;
-	}
-	e->stack_id = -1;
-	if (SKBREC_CFG_STACK(cfg))
-		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
-	fill_meta(e, ls);
+	e->len = ls->len;
+	e->data_len = ls->data_len;
 	fill_bytes(e, ls);
 	if (filter_on) {
 		/* (bytes that start at neither header never match: skbgrep -f) */
@@ -397,6 +383,22 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	}
 	if (fw && !followed_now)
 		*fw = e->track;
+	e->skb = (__u64)skb;
+	e->probe = probe;
+	e->cpu = cpu;
+	pid_tgid = bpf_get_current_pid_tgid();
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->drop_reason = 0;
+	if (SKBREC_CFG_REASON(cfg) != SKBREC_NO_ARG) {
+		e->drop_reason = (__u32)reason;
+		e->flags |= SKBREC_DROP;
+	}
+	e->stack_id = -1;
+	if (SKBREC_CFG_STACK(cfg))
+		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	fill_meta(e, ls);
 
 	size = clamp(e->caplen, snaplen) + sizeof(*e);
 	/* Wake the reader only when enough has piled up: no wakeup per event.
