@@ -37,7 +37,8 @@ frags_vs_tcpdump() {
 	skbrec -v -q -s $SNAP -b 64m $OPTS -p tp:net:netif_receive_skb \
 		-p tp:net:net_dev_start_xmit -o run.skb 2>rec.err &
 	rec=$!
-	wait_for rec.err "net_dev_start_xmit: attached"
+	# (one fentry program per function of the glob: slow under qemu)
+	wait_for rec.err "net_dev_start_xmit: attached" 120
 	# B sinks 4 MiB from A (a byte pattern, so fragment bytes are checked),
 	# then answers with 1 MiB.
 	ip netns exec $NS_B python3 -c '

@@ -40,7 +40,7 @@ differential() {
 		pids="$pids $!"
 		i=$((i + 1))
 	done <"$TRASH/exprs"
-	for f in all.err f*.err; do wait_for $f "net_dev_start_xmit: attached"; done
+	for f in all.err f*.err; do wait_for $f "net_dev_start_xmit: attached" 120; done
 	allpid=${pids%% *}
 	# the window every recorder saw whole (monotonic ns: the events' clock)
 	t0=$(python3 -c "import time; print(time.monotonic_ns())")
@@ -149,6 +149,45 @@ FOLLOW=
 test_expect_success "-f follows a packet that matched to later probes (after NAT)" 'run_case follow'
 FOLLOW=--no-follow
 test_expect_success "-f --no-follow: only the events that match themselves" 'run_case follow'
+
+# Function probes take the filter too (fentry/fexit instances, and the
+# kprobe programs libbpf loads): where the kernel has them (the VM).
+if skbrec -q -p k:__netif_receive_skb -d 1 -o /dev/null 2>/dev/null; then
+	export FNOPTS
+	fn_filter() {
+		rec=
+		trap 'kill $rec 2>/dev/null || :' EXIT
+		skbrec -v -q $FNOPTS -f icmp -p k:__netif_receive_skb -p kr:ip_rcv_core \
+			-o run.skb 2>rec.err &
+		rec=$!
+		wait_for rec.err "kr:ip_rcv_core: attached" 120
+		ip netns exec $NS_A ping -q -c 5 -i 0.1 10.77.0.2 >/dev/null
+		echo q | ip netns exec $NS_A nc -u -w1 10.77.0.2 9999 || :
+		sleep 0.3
+		kill -INT $rec
+		wait $rec
+		rec=
+		cat rec.err
+		skbcat -j run.skb | python3 -c '
+import json, sys
+ev = [json.loads(l) for l in sys.stdin]
+ev = [e for e in ev if e.get("type") == "event"]
+specs = {}
+for e in ev:
+    assert e["packet"]["ip_proto"] == 1, e["summary"]
+    specs[e["probe"]["spec"]] = specs.get(e["probe"]["spec"], 0) + 1
+print(specs)
+assert specs.get("k:__netif_receive_skb", 0) >= 10 and specs.get("kr:ip_rcv_core", 0) >= 10, specs
+'
+	}
+	FNOPTS=
+	test_expect_success "-f on function probes (fentry/fexit)" 'run_case fn_filter'
+	FNOPTS=--no-fentry
+	test_expect_success "-f on function probes (kprobe/kretprobe)" 'run_case fn_filter'
+else
+	why=$(skbrec -q -p k:__netif_receive_skb -d 1 -o /dev/null 2>&1 | head -1)
+	test_skip "-f on function probes (fentry/fexit, kprobe/kretprobe)" "${why#skbrec: }"
+fi
 
 test_expect_success "-f errors: bad syntax, protochain, exit 2 with one line, no file" '
 	st=0; skbrec -f "tcp port" -o x.skb 2>e.out || st=$?

@@ -126,8 +126,57 @@ static void perm_hint(int err)
 			 "the verifier's log)", errstr(err));
 }
 
-static struct skbrec_bpf *open_load(const struct rec_opts *o, const struct kmem *km,
-				    bool kprobe, bool multi, int *err)
+static struct bpf_insn *splice_filter(struct bpf_insn *insn, size_t *n,
+				      const struct rec_filter *f, bool need);
+
+/* -f for the programs libbpf loads itself (the kprobe templates): their
+ * instructions get the filter in libbpf's last step before the load. */
+static int kprobe_prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
+			  long cookie)
+{
+	const struct rec_filter *f = (const struct rec_filter *)cookie;
+	size_t n = bpf_program__insn_cnt(prog);
+	struct bpf_insn *v = malloc(n * sizeof(*v));
+	int err;
+
+	(void)opts;
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, bpf_program__insns(prog), n * sizeof(*v));
+	v = splice_filter(v, &n, f, false);   /* (the kretprobe entry has no call) */
+	if (!v)
+		return -EINVAL;
+	err = bpf_program__set_insns(prog, v, n);
+	free(v);
+	return err;
+}
+
+/* Handlers for the kprobe sections while a filter is to be spliced in;
+ * ids[] to unregister, 0 when none. */
+static void kprobe_handlers(const struct rec_filter *f, int ids[4], bool on)
+{
+	static const struct { const char *sec; enum bpf_attach_type eat; } secs[4] = {
+		{ "kprobe", 0 }, { "kretprobe", 0 },
+		{ "kprobe.multi", BPF_TRACE_KPROBE_MULTI },
+		{ "kretprobe.multi", BPF_TRACE_KPROBE_MULTI },
+	};
+
+	for (int i = 0; i < 4; i++) {
+		if (!on) {
+			if (ids[i] > 0)
+				libbpf_unregister_prog_handler(ids[i]);
+			ids[i] = 0;
+			continue;
+		}
+		LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .cookie = (long)f,
+			    .prog_prepare_load_fn = kprobe_prepare);
+		ids[i] = f->insns ? libbpf_register_prog_handler(secs[i].sec,
+					BPF_PROG_TYPE_KPROBE, secs[i].eat, &ho) : 0;
+	}
+}
+
+static struct skbrec_bpf *open_load_skel(const struct rec_opts *o, const struct kmem *km,
+					 bool kprobe, bool multi, int *err)
 {
 	struct skbrec_bpf *s = skbrec_bpf__open();
 	int ncpu = libbpf_num_possible_cpus();
@@ -184,6 +233,20 @@ static struct skbrec_bpf *open_load(const struct rec_opts *o, const struct kmem 
 	return s;
 }
 
+static struct skbrec_bpf *open_load(const struct rec_opts *o, const struct kmem *km,
+				    bool kprobe, bool multi, int *err)
+{
+	int hids[4] = { 0 };
+	struct skbrec_bpf *s;
+
+	/* registered from open (which picks a section's handler) to load
+	 * (which calls it) */
+	kprobe_handlers(&o->filter, hids, true);
+	s = open_load_skel(o, km, kprobe, multi, err);
+	kprobe_handlers(&o->filter, hids, false);
+	return s;
+}
+
 struct rec_bpf *recbpf_open(const struct rec_opts *o)
 {
 	struct rec_bpf *b = calloc(1, sizeof(*b));
@@ -218,8 +281,8 @@ struct rec_bpf *recbpf_open(const struct rec_opts *o)
 			b->kprobe_err = err;
 		}
 	}
-	b->kprobe_ok = kprobe && !o->filter.insns;   /* kprobes cannot take -f yet */
-	b->multi_ok = multi && !o->filter.insns;
+	b->kprobe_ok = kprobe;
+	b->multi_ok = multi;
 	b->filter = o->filter;
 	b->no_trampoline = o->no_trampoline;
 	b->no_tp_btf = o->no_tp_btf;
@@ -255,7 +318,7 @@ static uint64_t cfg_of(const struct rec_probe *p)
  * target to the end, becomes the translated filter.  *n shrinks or grows.
  */
 static struct bpf_insn *splice_filter(struct bpf_insn *insn, size_t *n,
-				      const struct rec_filter *f)
+				      const struct rec_filter *f, bool need)
 {
 	size_t start = 0, calls = 0;
 	struct bpf_insn *v;
@@ -265,6 +328,8 @@ static struct bpf_insn *splice_filter(struct bpf_insn *insn, size_t *n,
 			start = i + 1 + (size_t)(int64_t)insn[i].imm;
 			calls++;
 		}
+	if (!calls && !need)
+		return insn;   /* a program without the filter call */
 	if (calls != 1 || start >= *n) {
 		skb_warn("internal error: the BPF template's filter call is not where expected");
 		free(insn);
@@ -313,7 +378,7 @@ static int load_instance(const struct bpf_program *t, const struct rec_filter *f
 		skb_warn("internal error: no config slot in the BPF template");
 		return -EINVAL;
 	}
-	if (f && f->insns && !(insn = splice_filter(insn, &n, f)))
+	if (f && f->insns && !(insn = splice_filter(insn, &n, f, true)))
 		return -EINVAL;
 	if (skb_verbose > 1) {
 		log = calloc(1, 1 << 20);
@@ -419,9 +484,6 @@ static void kprobe_why(struct rec_bpf *b, int err, char *buf, size_t sz)
 	if (access(KPROBE_PMU, F_OK))
 		snprintf(buf, sz, "this kernel has no kprobes (CONFIG_KPROBES/"
 			 "CONFIG_KPROBE_EVENTS not set: %s missing)", KPROBE_PMU);
-	else if (b->filter.insns)
-		snprintf(buf, sz, "not with -f (the filter runs in fentry/fexit and "
-			 "tracepoint programs only)");
 	else if (!b->kprobe_ok)
 		snprintf(buf, sz, "kprobe programs do not load on this kernel (%s)",
 			 errstr(b->kprobe_err));

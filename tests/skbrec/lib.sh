@@ -7,7 +7,8 @@
 #                     pipeline fails the case too (tests/lib.sh gives the
 #                     body set -e only).  Variables FN needs must be
 #                     exported.
-#   wait_for FILE RE  until RE matches a line of FILE (10 s at most)
+#   wait_for FILE RE [S]  until RE matches a line of FILE (S seconds at
+#                     most, default 10)
 #   wait_file FILE    until FILE exists (10 s at most)
 #   veth_pair         namespaces A and B joined by veth $VA/$VB with
 #                     10.77.0.1/24 fd77::1 and 10.77.0.2/24 fd77::2;
@@ -15,7 +16,7 @@
 
 wait_for() {
 	local i
-	for i in $(seq 100); do
+	for i in $(seq $((${3:-10} * 10))); do
 		grep -q -e "$2" "$1" 2>/dev/null && return 0
 		sleep 0.1
 	done
