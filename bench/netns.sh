@@ -8,6 +8,10 @@
 #                                  exits with a message when one of TOOLS
 #                                  is missing
 #   median                         median of the numbers on stdin, or "-"
+#   bench_rounds                   $R interleaved rounds of run MODE for
+#                                  each of $MODES into $W/results
+#                                  ("MODE fields..."); $base: the median
+#                                  of column 2 for mode none
 # A recorder the benchmark starts goes into $rec: killed at exit.
 
 bench_cleanup() {
@@ -44,3 +48,13 @@ bench_netns() {
 }
 
 median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'; }
+
+bench_rounds() {
+	local i m
+	for ((i = 1; i <= R; i++)); do
+		for m in $MODES; do
+			echo "$m $(run "$m")" >>"$W/results"
+		done
+	done
+	base=$(awk '$1=="none"{print $2}' "$W/results" | median)
+}

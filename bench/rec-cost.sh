@@ -72,14 +72,7 @@ run() {
 	echo "$pps $ns $nse $ev $lost"
 }
 
-
-for ((i = 1; i <= R; i++)); do
-	for m in $MODES; do
-		echo "$m $(run "$m")" >>"$W/results"
-	done
-done
-
-base=$(awk '$1=="none"{print $2}' "$W/results" | median)
+bench_rounds
 printf '%-8s %10s %6s %11s %13s %9s %6s\n' mode "packets/s" ratio "BPF ns/run" "BPF ns/event" events lost
 for m in $MODES; do
 	pps=$(awk -v m="$m" '$1==m{print $2}' "$W/results" | median)

@@ -53,13 +53,7 @@ run() {
 	echo "$gbps $ns $ev $lost $mbs"
 }
 
-
-for ((i = 1; i <= R; i++)); do
-	for m in $MODES; do
-		echo "$m $(run "$m")" >>"$W/results"
-	done
-done
-base=$(awk '$1=="none"{print $2}' "$W/results" | median)
+bench_rounds
 printf '%-8s %7s %6s %13s %9s %8s %6s\n' mode Gbit/s ratio "BPF ns/event" events lost "MB/s"
 for m in $MODES; do
 	col() { awk -v m="$m" -v c="$1" '$1==m && $c!="-"{print $c}' "$W/results" | median; }

@@ -19,20 +19,7 @@ if ! need_skbrec || ! need_bpf || ! need_cmd tcpdump nft python3 skbcat; then
 fi
 
 # A (10.81.1.1) - R (10.81.1.2 | 10.81.2.1, masquerade out of r1) - C (10.81.2.2)
-make_netns A R C
-VA=skt$$a VR0=skt$$r0 VR1=skt$$r1 VC=skt$$c
-ip link add "$VA" netns "$NS_A" type veth peer name "$VR0" netns "$NS_R"
-ip link add "$VR1" netns "$NS_R" type veth peer name "$VC" netns "$NS_C"
-ip -n "$NS_A" addr add 10.81.1.1/24 dev "$VA"
-ip -n "$NS_R" addr add 10.81.1.2/24 dev "$VR0"
-ip -n "$NS_R" addr add 10.81.2.1/24 dev "$VR1"
-ip -n "$NS_C" addr add 10.81.2.2/24 dev "$VC"
-for x in "$NS_A $VA" "$NS_R $VR0" "$NS_R $VR1" "$NS_C $VC"; do
-	set -- $x
-	ip -n "$1" link set "$2" up
-done
-ip -n "$NS_A" route add default via 10.81.1.2
-ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+routed 10.81
 ip netns exec "$NS_R" nft -f - <<EOF
 table ip skbt_nat {
 	chain post {

@@ -48,22 +48,30 @@ struct xl {
 	int err;
 };
 
+/* Room for one more element in the array *v of *cap, holding n; false (and
+ * x->err set) when out of memory. */
+static bool room(struct xl *x, void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t c = *cap ? *cap * 2 : 64;
+	void *p;
+
+	if (x->err)
+		return false;
+	if (n < *cap)
+		return true;
+	if (!(p = realloc(*v, c * size))) {
+		x->err = -1;
+		return false;
+	}
+	*v = p;
+	*cap = c;
+	return true;
+}
+
 static void emit(struct xl *x, struct bpf_insn i)
 {
-	if (x->err)
-		return;
-	if (x->n == x->cap) {
-		size_t c = x->cap ? x->cap * 2 : 256;
-		struct bpf_insn *v = realloc(x->v, c * sizeof(*v));
-
-		if (!v) {
-			x->err = -1;
-			return;
-		}
-		x->v = v;
-		x->cap = c;
-	}
-	x->v[x->n++] = i;
+	if (room(x, (void **)&x->v, &x->cap, x->n, sizeof(*x->v)))
+		x->v[x->n++] = i;
 }
 
 static struct bpf_insn ins(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
@@ -83,35 +91,15 @@ static struct bpf_insn always_fail(void)
 /* A jump (code, dst, src or imm) whose offset is patched later. */
 static void emit_fail_jump(struct xl *x, struct bpf_insn j)
 {
-	if (x->nfail == x->capfail) {
-		size_t c = x->capfail ? x->capfail * 2 : 64;
-		size_t *f = realloc(x->fails, c * sizeof(*f));
-
-		if (!f) {
-			x->err = -1;
-			return;
-		}
-		x->fails = f;
-		x->capfail = c;
-	}
-	x->fails[x->nfail++] = x->n;
+	if (room(x, (void **)&x->fails, &x->capfail, x->nfail, sizeof(*x->fails)))
+		x->fails[x->nfail++] = x->n;
 	emit(x, j);
 }
 
 static void emit_pc_jump(struct xl *x, struct bpf_insn j, size_t target)
 {
-	if (x->nfix == x->capfix) {
-		size_t c = x->capfix ? x->capfix * 2 : 64;
-		struct fix *f = realloc(x->fix, c * sizeof(*f));
-
-		if (!f) {
-			x->err = -1;
-			return;
-		}
-		x->fix = f;
-		x->capfix = c;
-	}
-	x->fix[x->nfix++] = (struct fix){ x->n, target };
+	if (room(x, (void **)&x->fix, &x->capfix, x->nfix, sizeof(*x->fix)))
+		x->fix[x->nfix++] = (struct fix){ x->n, target };
 	emit(x, j);
 }
 

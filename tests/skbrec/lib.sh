@@ -13,6 +13,10 @@
 #   veth_pair         namespaces A and B joined by veth $VA/$VB with
 #                     10.77.0.1/24 fd77::1 and 10.77.0.2/24 fd77::2;
 #                     exports NS_A NS_B VA VB NETNS_A NETNS_B IFINDEX_A IFINDEX_B
+#   routed NET        namespaces A - R - C: veths $VA/$VR0 with NET.1.1 /
+#                     NET.1.2, $VR1/$VC with NET.2.1 / NET.2.2 (/24); R
+#                     forwards, A and C route through it; exports NS_A NS_R
+#                     NS_C VA VR0 VR1 VC
 
 wait_for() {
 	local i
@@ -55,4 +59,22 @@ veth_pair() {
 	IFINDEX_A=$(ip -n "$NS_A" -o link show "$VA" | cut -d: -f1)
 	IFINDEX_B=$(ip -n "$NS_B" -o link show "$VB" | cut -d: -f1)
 	export NS_A NS_B VA VB NETNS_A NETNS_B IFINDEX_A IFINDEX_B TOP BUILD PATH
+}
+
+routed() {
+	local x net=$1
+	make_netns A R C || return 1
+	VA=skr$$a VR0=skr$$r0 VR1=skr$$r1 VC=skr$$c
+	ip link add "$VA" netns "$NS_A" type veth peer name "$VR0" netns "$NS_R" || return 1
+	ip link add "$VR1" netns "$NS_R" type veth peer name "$VC" netns "$NS_C" || return 1
+	for x in "$NS_A $VA $net.1.1" "$NS_R $VR0 $net.1.2" "$NS_R $VR1 $net.2.1" \
+		 "$NS_C $VC $net.2.2"; do
+		set -- $x
+		ip -n "$1" addr add "$3/24" dev "$2"
+		ip -n "$1" link set "$2" up
+	done
+	ip -n "$NS_A" route add default via "$net.1.2"
+	ip -n "$NS_C" route add default via "$net.2.1"
+	ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+	export NS_A NS_R NS_C VA VR0 VR1 VC
 }
