@@ -18,23 +18,16 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-static void kallsyms_bases(struct kmem *k)
+static int base_sym(void *arg, uint64_t addr, char type, const char *name)
 {
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512], name[256], type;
-	uint64_t addr;
+	struct kmem *k = arg;
 
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f) && (!k->pob_sym || !k->vmemmap_sym)) {
-		if (sscanf(line, "%" SCNx64 " %c %255s", &addr, &type, name) != 3 || !addr)
-			continue;
-		if (!strcmp(name, "page_offset_base"))
-			k->pob_sym = addr;
-		else if (!strcmp(name, "vmemmap_base"))
-			k->vmemmap_sym = addr;
-	}
-	fclose(f);
+	(void)type;
+	if (!strcmp(name, "page_offset_base"))
+		k->pob_sym = addr;
+	else if (!strcmp(name, "vmemmap_base"))
+		k->vmemmap_sym = addr;
+	return k->pob_sym && k->vmemmap_sym;   /* both found: stop */
 }
 
 /* One past the highest pfn of any zone: max(start_pfn + spanned). */
@@ -70,7 +63,7 @@ void kmem_layout(struct kmem *k)
 		snprintf(k->why, sizeof(k->why), "no page frame numbers in /proc/zoneinfo");
 		return;
 	}
-	kallsyms_bases(k);
+	ksyms_each(base_sym, k);
 	if (!k->pob_sym || !k->vmemmap_sym) {
 		k->pob_sym = k->vmemmap_sym = 0;
 		snprintf(k->why, sizeof(k->why), "page_offset_base and vmemmap_base are not in "

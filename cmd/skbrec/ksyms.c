@@ -27,45 +27,61 @@ static int cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-struct ksyms *ksyms_load(void)
+int ksyms_each(int (*fn)(void *arg, uint64_t addr, char type, const char *name), void *arg)
 {
 	FILE *f = fopen("/proc/kallsyms", "re");
-	struct ksyms *ks = calloc(1, sizeof(*ks));
-	size_t cap = 0;
-	char line[512];
+	char line[512], type, name[256];
+	unsigned long long addr;
+	int rc = 0;
 
-	if (!f || !ks) {
-		if (f)
-			fclose(f);
-		free(ks);
+	if (!f)
+		return -1;
+	while (!rc && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) == 3 && addr)
+			rc = fn(arg, addr, type, name);   /* (0: addresses are hidden) */
+	fclose(f);
+	return rc < 0 ? -1 : 0;
+}
+
+struct load {
+	struct ksyms *ks;
+	size_t cap;
+};
+
+static int add_text(void *arg, uint64_t addr, char type, const char *name)
+{
+	struct load *l = arg;
+	struct ksyms *ks = l->ks;
+
+	if (type != 't' && type != 'T')
+		return 0;   /* text only */
+	if (ks->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 65536;
+		struct ksym *v = realloc(ks->v, nc * sizeof(*v));
+
+		if (!v)
+			return 1;
+		ks->v = v;
+		l->cap = nc;
+	}
+	ks->v[ks->n].addr = addr;
+	ks->v[ks->n].name = strdup(name);
+	if (!ks->v[ks->n].name)
+		return 1;
+	ks->n++;
+	return 0;
+}
+
+struct ksyms *ksyms_load(void)
+{
+	struct load l = { .ks = calloc(1, sizeof(*l.ks)) };
+
+	if (!l.ks || ksyms_each(add_text, &l)) {
+		free(l.ks);
 		return NULL;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long addr;
-		char type, name[256];
-
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
-			continue;
-		if (!addr || (type != 't' && type != 'T'))
-			continue;   /* text only; 0 means addresses are hidden */
-		if (ks->n == cap) {
-			size_t nc = cap ? cap * 2 : 65536;
-			struct ksym *v = realloc(ks->v, nc * sizeof(*v));
-
-			if (!v)
-				break;
-			ks->v = v;
-			cap = nc;
-		}
-		ks->v[ks->n].addr = addr;
-		ks->v[ks->n].name = strdup(name);
-		if (!ks->v[ks->n].name)
-			break;
-		ks->n++;
-	}
-	fclose(f);
-	qsort(ks->v, ks->n, sizeof(*ks->v), cmp);
-	return ks;
+	qsort(l.ks->v, l.ks->n, sizeof(*l.ks->v), cmp);
+	return l.ks;
 }
 
 const char *ksyms_find(const struct ksyms *ks, uint64_t addr, uint32_t *off)

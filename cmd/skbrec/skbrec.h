@@ -179,6 +179,9 @@ const char *how_name(enum rec_how h);
 
 struct ksyms;
 struct ksyms *ksyms_load(void);
+/* fn for every symbol of /proc/kallsyms with a visible address, until it
+ * returns non-zero; -1: unreadable, or fn returned < 0. */
+int ksyms_each(int (*fn)(void *arg, uint64_t addr, char type, const char *name), void *arg);
 /* Symbol containing addr, or NULL; *off gets the offset into it. */
 const char *ksyms_find(const struct ksyms *ks, uint64_t addr, uint32_t *off);
 void ksyms_free(struct ksyms *ks);
