@@ -95,7 +95,8 @@ endif
 BUILT_PROGS := $(if $(VMLINUX_FROM),$(PROGS),$(filter-out skbrec,$(PROGS)))
 
 XLATE_DIFF := $(if $(VMLINUX_FROM),$(O)/tests/xlate-diff)
-all: $(addprefix $(O)/,$(BUILT_PROGS)) $(O)/pcap2skb $(TEST_PROGS) $(TEST_OBJS) $(XLATE_DIFF) \
+MINREC := $(if $(VMLINUX_FROM),$(O)/minrec)
+all: $(addprefix $(O)/,$(BUILT_PROGS)) $(O)/pcap2skb $(TEST_PROGS) $(TEST_OBJS) $(XLATE_DIFF) $(MINREC) \
      $(if $(VMLINUX_FROM),,skbrec-not-built)
 
 skbrec-not-built:
@@ -156,6 +157,23 @@ $(O)/skb2pcap: $(call prog_objs,skb2pcap) $(O)/libskb.a
 
 $(O)/skbgrep: $(call prog_objs,skbgrep) $(O)/libskb.a
 	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(call prog_objs,skbgrep) $(LIBS_READER)
+
+# The minimal recorder of bench/rec-cost.sh (the floor a recorder's cost is
+# measured against): built with skbrec so that -Werror checks it, never installed.
+$(O)/bench/minrec.bpf.o: bench/minrec/minrec.bpf.c $(O)/bpf/vmlinux.h
+	@mkdir -p $(dir $@)
+	$(call msg,BPF,$<)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
+		-Wall -Werror -I$(O)/bpf $(BPF_CFLAGS) -c -o $@ $<
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(O)/bench/minrec.skel.h: $(O)/bench/minrec.bpf.o
+	$(call msg,SKEL,$@)$(BPFTOOL) gen skeleton $< name minrec_bpf > $@.tmp && mv $@.tmp $@
+
+$(O)/bench/minrec/minrec.o: $(O)/bench/minrec.skel.h
+$(O)/bench/minrec/minrec.o: ALL_CFLAGS += $(BPF_CFLAGS) -I$(O)/bench
+
+$(O)/minrec: $(O)/bench/minrec/minrec.o
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(BPF_LIBS) -lz
 
 # Test helpers: pcap2skb (not installed) and C unit tests.
 $(O)/pcap2skb: $(O)/tests/pcap2skb.o $(O)/libskb.a

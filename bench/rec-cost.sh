@@ -9,6 +9,8 @@
 #   rx-only  skbrec -p tp:net:netif_receive_skb
 #   filtered skbrec -f 'udp port 9' (default probes; rejects all of iperf3's)
 #   tcpdump  tcpdump -w on B's veth (the receiving side)
+#   minrec   the minimal recorder (bench/minrec): a fixed-size ring buffer
+#            record per event on the default probes, the floor
 # Per mode, the median over the rounds of: the sender's packets/s, its ratio
 # to the untraced rate, the BPF run time per program run (bpf_stats_enabled;
 # skbrec's programs only: probes, and in builds before the tracking rework
@@ -27,7 +29,7 @@ bench_netns skbc 10.78.0 iperf3 tcpdump bpftool jq
 
 # Sum of run_time_ns and run_cnt over skbrec's programs (names skbrec, skb_*).
 bpf_sums() {
-	bpftool prog show -j | jq -r '[.[] | select(.name == "skbrec" or (.name | startswith("skb_")) or (.name | startswith("track_")))
+	bpftool prog show -j | jq -r '[.[] | select(.name == "skbrec" or (.name | startswith("skb_")) or (.name | startswith("track_")) or (.name | startswith("minrec_")))
 		| {t: (.run_time_ns // 0), c: (.run_cnt // 0)}]
 		| "\(map(.t) | add // 0) \(map(.c) | add // 0)"'
 }
@@ -45,6 +47,10 @@ run() {
 		"$BUILD/skbrec" "${args[@]}" -o "$W/run.skb" 2>"$W/rec.err" &
 		rec=$!
 		sleep 1.5 ;;
+	minrec)
+		"$BUILD/minrec" 2>"$W/rec.err" &
+		rec=$!
+		sleep 1 ;;
 	tcpdump)
 		ip netns exec "$B" tcpdump -q -n -i "$VB" -w "$W/run.pcap" 2>"$W/rec.err" &
 		rec=$!

@@ -5,9 +5,12 @@
  * (bpf/skbrec.h).
  *
  * Program templates (the loader in cmd/skbrec/attach.c turns them into probes):
- *   skb_ctx      ctx is an array of u64 arguments: loaded again per target as
- *                tp_btf / fentry / fexit (BPF_PROG_TYPE_TRACING) or raw_tp,
- *                with the probe's config word patched into its instructions.
+ *   skb_btf      tp_btf / fentry / fexit (BPF_PROG_TYPE_TRACING): ctx is an
+ *                array of u64 arguments typed by BTF; loaded again per
+ *                target with the probe's config word patched into its
+ *                instructions.  Reads the sk_buff directly.
+ *   skb_ctx      the same for raw_tp, whose arguments are bare numbers:
+ *                reads through bpf_probe_read_kernel.
  *   skb_kprobe   kprobe / kprobe-multi entry; config word = attach cookie.
  *   skb_kret_entry / skb_kretprobe
  *                kretprobe: the entry stashes the arguments per task, the
@@ -15,8 +18,8 @@
  *   track_copy   loaded again as fexit on the sk_buff copy functions, so
  *                that a copy keeps the original's tracking id.
  *
- * All kernel memory is read with CO-RE (BPF_CORE_READ*), so one object runs
- * on any kernel with BTF.
+ * Every field offset is a CO-RE relocation, so one object runs on any kernel
+ * with BTF.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -127,18 +130,37 @@ static __always_inline void count_lost(__u32 probe)
 		*n += 1;   /* per-CPU slot: no other writer */
 }
 
-static __always_inline __u32 netns_of_dev(struct net_device *dev)
+/*
+ * Two ways to read the kernel's structures, picked at compile time by
+ * `direct` (a constant in each template, so one of the two is compiled):
+ *   direct   the sk_buff pointer is typed by BTF (tp_btf, fentry, fexit):
+ *            fields are plain loads the verifier checks against BTF, the
+ *            JIT turns into faulting-safe loads: no helper call each.
+ *   !direct  raw_tp and kprobes, whose arguments are bare numbers: the
+ *            struct sk_buff is copied once into map memory and read there;
+ *            what it points to is read with BPF_CORE_READ (bpf_probe_read).
+ */
+static __always_inline __u32 netns_of_dev(struct net_device *dev, bool direct)
 {
 	if (!bpf_core_field_exists(dev->nd_net.net))
 		return 0;
+	if (direct)
+		return dev->nd_net.net->ns.inum;
 	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
 }
 
-static __always_inline __u32 netns_of_sk(struct sock *sk)
+static __always_inline __u32 netns_of_sk(struct sock *sk, bool direct)
 {
 	if (!bpf_core_field_exists(sk->__sk_common.skc_net.net))
 		return 0;
+	if (direct)
+		return sk->__sk_common.skc_net.net->ns.inum;
 	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+}
+
+static __always_inline __u32 ifindex_of(struct net_device *dev, bool direct)
+{
+	return direct ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
 }
 
 /*
@@ -168,16 +190,16 @@ const volatile __u32 filter_on = 0;
 const volatile __u32 store_len = 0;
 
 /* Do the selectors (-i, --netns, --mark) hold for this skb? */
-static __always_inline bool selectors_hold(struct sk_buff *ls)
+static __always_inline bool selectors_hold(struct sk_buff *ls, bool direct)
 {
 	__u32 ifindex = 0, netns = 0;
 	struct net_device *dev = ls->dev;
 
 	if (dev) {
-		ifindex = BPF_CORE_READ(dev, ifindex);
-		netns = netns_of_dev(dev);
+		ifindex = ifindex_of(dev, direct);
+		netns = netns_of_dev(dev, direct);
 	} else if (ls->sk) {
-		netns = netns_of_sk(ls->sk);
+		netns = netns_of_sk(ls->sk, direct);
 	}
 	return (!sel_ifindex || ifindex == sel_ifindex) && (!sel_netns || netns == sel_netns) &&
 	       (ls->mark & sel_mark_mask) == sel_mark;
@@ -208,29 +230,39 @@ static __noinline int filter_match(const unsigned char *data, __u64 caplen, __u6
 }
 
 /*
- * The metadata.  `ls` is a copy of the struct sk_buff taken with one
- * bpf_probe_read_kernel (CO-RE gives its size and every field offset on
- * the running kernel), so fields are plain loads instead of one helper call
- * each: this is the hot path at hundreds of thousands of events a second.
+ * The metadata.  `ls` is the struct sk_buff itself (direct) or its copy in
+ * map memory; either way its fields are plain loads, with CO-RE offsets for
+ * the running kernel: this is the hot path at hundreds of thousands of
+ * events a second.
  */
-static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *ls)
+static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *ls,
+				      unsigned char *head, bool direct)
 {
 	struct net_device *dev = ls->dev;
-	struct skb_shared_info *sh;
+	/* skb_shinfo(skb) = head + end (end is an offset on 64-bit kernels):
+	 * its first bytes, gso_size to gso_type, with one read */
+	const struct skb_shared_info *sh;
+	__u64 shb[4] = {};
 
 	e->netns = 0;
 	e->ifindex = 0;
 	e->ifname[0] = 0;
 	if (dev) {
-		e->ifindex = BPF_CORE_READ(dev, ifindex);
-		bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
-		e->netns = netns_of_dev(dev);
+		e->ifindex = ifindex_of(dev, direct);
+		if (direct) {
+			/* two 8-byte loads: BTF lets them span the char array */
+			*(__u64 *)&e->ifname[0] = *(__u64 *)&dev->name[0];
+			*(__u64 *)&e->ifname[8] = *(__u64 *)&dev->name[8];
+		} else {
+			bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
+		}
+		e->netns = netns_of_dev(dev, direct);
 	} else {
 		struct sock *sk = ls->sk;
 
 		e->flags |= SKBREC_NO_DEV;
 		if (sk)
-			e->netns = netns_of_sk(sk);
+			e->netns = netns_of_sk(sk, direct);
 	}
 	e->rx_ifindex = ls->skb_iif;
 	e->mark = ls->mark;
@@ -247,11 +279,16 @@ static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *ls
 	e->fclone = BPF_CORE_READ_BITFIELD(ls, fclone);
 	e->users = ls->users.refs.counter;
 
-	/* skb_shinfo(skb) = head + end (end is an offset on 64-bit kernels) */
-	sh = (struct skb_shared_info *)(ls->head + ls->end);
-	e->gso_size = BPF_CORE_READ(sh, gso_size);
-	e->gso_segs = BPF_CORE_READ(sh, gso_segs);
-	e->gso_type = BPF_CORE_READ(sh, gso_type);
+	sh = (const struct skb_shared_info *)shb;
+	if (bpf_probe_read_kernel(shb, clamp(bpf_core_field_offset(struct skb_shared_info, gso_type) + 4,
+					     sizeof(shb)), head + ls->end) == 0) {
+		e->gso_size = sh->gso_size;
+		e->gso_segs = sh->gso_segs;
+		e->gso_type = sh->gso_type;
+	} else {
+		e->gso_size = e->gso_segs = 0;
+		e->gso_type = 0;
+	}
 }
 
 /*
@@ -261,10 +298,9 @@ static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *ls
  * those tcpdump would see from there: linear data, fragments, frag_list
  * (frags.h), at most snaplen.
  */
-static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *ls)
+static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *ls,
+				       unsigned char *head, __u32 data_off)
 {
-	unsigned char *head = ls->head;
-	__u32 data_off = ls->data - head;
 	__u32 lin_end = data_off + (e->len - e->data_len);  /* end of linear data */
 	__u16 mac = ls->mac_header;
 	__u16 net = ls->network_header;
@@ -312,13 +348,45 @@ static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *l
 	e->caplen = caplen;
 }
 
-static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
-				  __u64 reason)
+/*
+ * skb->head and skb->data as numbers.  Read through the helper also when
+ * the sk_buff is BTF-typed: newer verifiers type those fields as untrusted
+ * memory, a pointer that hashing and offset arithmetic may not touch.
+ */
+static __always_inline int head_data(__u64 skb, struct sk_buff *ls, bool direct,
+				     unsigned char **head, __u32 *data_off)
+{
+	__u64 hd[2];
+
+	if (!direct) {
+		hd[0] = (__u64)ls->head;
+		hd[1] = (__u64)ls->data;
+	} else if (bpf_core_field_offset(struct sk_buff, data) ==
+		   bpf_core_field_offset(struct sk_buff, head) + 8) {
+		/* adjacent, as in every kernel so far: one read */
+		if (bpf_probe_read_kernel(hd, sizeof(hd),
+					  (void *)skb + bpf_core_field_offset(struct sk_buff, head)))
+			return -1;
+	} else {
+		hd[0] = (__u64)BPF_CORE_READ((struct sk_buff *)skb, head);
+		hd[1] = (__u64)BPF_CORE_READ((struct sk_buff *)skb, data);
+	}
+	*head = (unsigned char *)hd[0];
+	*data_off = (__u32)(hd[1] - hd[0]);
+	return 0;
+}
+
+/* One event of the probe cfg on the sk_buff at addr (skb: the same
+ * pointer, typed by BTF when direct). */
+static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u64 addr,
+				  __u64 reason, bool direct)
 {
 	__u32 probe = SKBREC_CFG_ID(cfg), zero = 0, slot, cpu;
 	struct cpu_state *st;
 	struct skbrec_event *e;
 	struct sk_buff *ls;
+	unsigned char *head;
+	__u32 data_off;
 	__u64 pid_tgid, flags, size, fresh, *fw = NULL;
 	bool followed_now = false;
 
@@ -334,14 +402,24 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	cpu = bpf_get_smp_processor_id();
 	slot = cpu * SKBREC_NEST_MAX + st->lvl;
 	e = bpf_map_lookup_elem(&scratch, &slot);
-	ls = bpf_map_lookup_elem(&skbcopy, &slot);
-	if (!e || !ls) {
+	if (!e) {
 		count_lost(probe);
 		return 0;
 	}
-	if (bpf_probe_read_kernel(ls, clamp(bpf_core_type_size(struct sk_buff),
-					    SKBREC_SKB_COPY), skb))
-		return 0;   /* not an skb we can read: nothing to record */
+	if (direct) {
+		ls = skb;
+	} else {
+		ls = bpf_map_lookup_elem(&skbcopy, &slot);
+		if (!ls) {
+			count_lost(probe);
+			return 0;
+		}
+		if (bpf_probe_read_kernel(ls, clamp(bpf_core_type_size(struct sk_buff),
+						    SKBREC_SKB_COPY), skb))
+			return 0;   /* not an skb we can read: nothing to record */
+	}
+	if (head_data(addr, ls, direct, &head, &data_off))
+		return 0;
 	st->lvl += 1;
 
 	e->ts = bpf_ktime_get_ns();
@@ -349,7 +427,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	 * the top 16 bits, a per-CPU sequence below (a timestamp is not
 	 * unique: two CPUs can read the same nanosecond). */
 	fresh = (__u64)(cpu + 1) << 48 | (st->seq & 0xffffffffffffULL);
-	e->track = track_id(skb, ls, e->ts, fresh);
+	e->track = track_id(addr, ls, head, data_off, e->ts, fresh);
 	if (e->track == fresh)
 		st->seq++;
 	/* In-kernel selection: the selectors before anything else is read
@@ -358,7 +436,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	if (sel_on || filter_on) {
 		fw = follow_slot(e->track);
 		followed_now = fw && *fw == e->track;
-		if (!followed_now && sel_on && !selectors_hold(ls)) {
+		if (!followed_now && sel_on && !selectors_hold(ls, direct)) {
 			st->lvl -= 1;
 			return 0;
 		}
@@ -368,7 +446,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	e->flags = 0;
 	e->len = ls->len;
 	e->data_len = ls->data_len;
-	fill_bytes(e, ls);
+	fill_bytes(e, ls, head, data_off);
 	if (filter_on) {
 		/* (bytes that start at neither header never match: skbgrep -f) */
 		if (!followed_now &&
@@ -383,7 +461,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	}
 	if (fw && !followed_now)
 		*fw = e->track;
-	e->skb = (__u64)skb;
+	e->skb = addr;
 	e->probe = probe;
 	e->cpu = cpu;
 	pid_tgid = bpf_get_current_pid_tgid();
@@ -398,7 +476,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb,
 	e->stack_id = -1;
 	if (SKBREC_CFG_STACK(cfg))
 		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
-	fill_meta(e, ls);
+	fill_meta(e, ls, head, direct);
 
 	size = clamp(e->caplen, snaplen) + sizeof(*e);
 	/* Wake the reader only when enough has piled up: no wakeup per event.
@@ -432,8 +510,49 @@ int skb_ctx(__u64 *ctx)
 
 	/* No comparison with the magic here: the loader patches every
 	 * occurrence of it.  The template itself is never attached. */
-	return record(ctx, cfg, (struct sk_buff *)ctx_arg(ctx, SKBREC_CFG_SKB(cfg)),
-		      r != SKBREC_NO_ARG ? ctx_arg(ctx, r) : 0);
+	__u64 skb = ctx_arg(ctx, SKBREC_CFG_SKB(cfg));
+
+	return record(ctx, cfg, (struct sk_buff *)skb, skb,
+		      r != SKBREC_NO_ARG ? ctx_arg(ctx, r) : 0, false);
+}
+
+/* Argument i of a BTF-typed context (tp_btf, fentry, fexit), loaded
+ * directly so that the verifier gives it its BTF type.  i is a constant
+ * once the config word is patched in: the verifier follows only its case
+ * (the template itself, with the magic, takes the default). */
+static __always_inline __u64 btf_arg(__u64 *ctx, __u32 i)
+{
+	switch (i) {
+	case 0: return ctx[0];
+	case 1: return ctx[1];
+	case 2: return ctx[2];
+	case 3: return ctx[3];
+	case 4: return ctx[4];
+	case 5: return ctx[5];
+	case 6: return ctx[6];
+	case 7: return ctx[7];
+	case 8: return ctx[8];
+	case 9: return ctx[9];
+	case 10: return ctx[10];
+	case 11: return ctx[11];
+	}
+	return 0;
+}
+
+/* The probe template for tp_btf, fentry and fexit: loaded by libbpf on one
+ * tracepoint every kernel has, then again per target like skb_ctx. */
+SEC("tp_btf/netif_receive_skb")
+int skb_btf(__u64 *ctx)
+{
+	__u64 cfg = patched_cfg();
+	__u32 r = SKBREC_CFG_REASON(cfg);
+
+	__u32 i = SKBREC_CFG_SKB(cfg);
+
+	/* the pointer twice: typed, to read through, and as a number, to
+	 * hash and store (the verifier allows no arithmetic on the first) */
+	return record(ctx, cfg, (struct sk_buff *)btf_arg(ctx, i), ctx_arg(ctx, i),
+		      r != SKBREC_NO_ARG ? btf_arg(ctx, r) : 0, true);
 }
 
 /* Register argument i of a kprobe.  Read through the helper (the _CORE
@@ -456,8 +575,10 @@ static __always_inline int do_kprobe(struct pt_regs *regs)
 	__u64 cfg = bpf_get_attach_cookie(regs);
 	__u32 r = SKBREC_CFG_REASON(cfg);
 
-	return record(regs, cfg, (struct sk_buff *)regs_arg(regs, SKBREC_CFG_SKB(cfg)),
-		      r != SKBREC_NO_ARG ? regs_arg(regs, r) : 0);
+	__u64 skb = regs_arg(regs, SKBREC_CFG_SKB(cfg));
+
+	return record(regs, cfg, (struct sk_buff *)skb, skb,
+		      r != SKBREC_NO_ARG ? regs_arg(regs, r) : 0, false);
 }
 
 static __always_inline int do_kret_entry(struct pt_regs *regs)
@@ -491,7 +612,7 @@ static __always_inline int do_kretprobe(struct pt_regs *regs)
 		return 0;
 	copy = *v;
 	bpf_map_delete_elem(&kret_args, &k);
-	return record(regs, cfg, (struct sk_buff *)copy.skb, copy.reason);
+	return record(regs, cfg, (struct sk_buff *)copy.skb, copy.skb, copy.reason, false);
 }
 
 SEC("kprobe")

@@ -223,14 +223,8 @@ static __always_inline void track_geo_from(struct track_geo *g, __u32 data_off, 
 	}
 }
 
-/* Of a copy of the struct sk_buff (the probes). */
-static __always_inline void track_geo(struct sk_buff *ls, struct track_geo *g)
-{
-	track_geo_from(g, ls->data - ls->head, ls->len, ls->data_len, ls->mac_header,
-		       ls->network_header);
-}
 
-/* Of an sk_buff in kernel memory (the copy followers). */
+/* Of an sk_buff in kernel memory, read field by field (the copy followers). */
 static __always_inline void track_geo_of(struct sk_buff *skb, struct track_geo *g)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
@@ -258,16 +252,16 @@ static __always_inline bool track_same(const struct track_ent *t, __u64 key, __u
 }
 
 /*
- * The tracking id of the packet whose struct sk_buff is skb (ls: a copy of
- * it): the cached id when a table entry still describes the packet, else a
- * new one; `fresh` (unique, from the caller) when the packet has too few
- * bytes to be recognised again.
+ * The tracking id of the packet whose struct sk_buff is at skb (ls: it or a
+ * copy of it; head and data_off: where its buffer and data are): the
+ * cached id when a table entry still describes the packet, else a new one;
+ * `fresh` (unique, from the caller) when the packet has too few bytes to be
+ * recognised again.
  */
-static __always_inline __u64 track_id(struct sk_buff *skb, struct sk_buff *ls,
-				      __u64 now, __u64 fresh)
+static __always_inline __u64 track_id(__u64 skb, struct sk_buff *ls,
+				      unsigned char *head, __u32 data_off, __u64 now, __u64 fresh)
 {
-	unsigned char *head = ls->head;
-	__u32 hslot = track_slot((__u64)head), sslot = track_slot((__u64)skb);
+	__u32 hslot = track_slot((__u64)head), sslot = track_slot(skb);
 	struct track_ent *th = bpf_map_lookup_elem(&track_head, &hslot);
 	struct track_ent *ts = bpf_map_lookup_elem(&track_skb, &sslot);
 	struct track_geo g;
@@ -276,15 +270,15 @@ static __always_inline __u64 track_id(struct sk_buff *skb, struct sk_buff *ls,
 
 	if (!th || !ts)
 		return fresh;
-	track_geo(ls, &g);
+	track_geo_from(&g, data_off, ls->len, ls->data_len, ls->mac_header, ls->network_header);
 	if (track_same(th, (__u64)head, now, head, th->anchor, &g)) {
 		/* the packet's own buffer: keep the skb table current too */
 		th->last = now;
 		if (th->anchor == g.net)
-			track_put(ts, (__u64)skb, th->id, th->fp, now, 0, th->fp_len);
+			track_put(ts, skb, th->id, th->fp, now, 0, th->fp_len);
 		return th->id;
 	}
-	if (track_same(ts, (__u64)skb, now, head, g.net, &g)) {
+	if (track_same(ts, skb, now, head, g.net, &g)) {
 		/* same sk_buff, same bytes, another buffer: moved by
 		 * pskb_expand_head() */
 		id = ts->id;
@@ -310,7 +304,7 @@ static __always_inline __u64 track_id(struct sk_buff *skb, struct sk_buff *ls,
 	if (!id)
 		id = 1;
 	track_put(th, (__u64)head, id, fp, now, g.net, used);
-	track_put(ts, (__u64)skb, id, fp, now, 0, used);
+	track_put(ts, skb, id, fp, now, 0, used);
 	return id;
 }
 

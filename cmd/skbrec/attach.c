@@ -5,9 +5,10 @@
  * The object is loaded once (maps, CO-RE relocations).  Trampoline programs
  * (tp_btf, fentry, fexit) must name their target at load time, and raw
  * tracepoints carry no cookie on most kernels, so every tracepoint or
- * function probe gets its own copy of the skb_ctx template: its final
- * instructions (map fds already in place) with the probe's config word
- * patched in, loaded with bpf_prog_load().  A copy verifies in well under a
+ * function probe gets its own copy of a template (skb_btf for trampolines
+ * and tp_btf, skb_ctx for raw_tp): its final instructions (map fds already
+ * in place) with the probe's config word patched in, loaded with
+ * bpf_prog_load().  A copy verifies in well under a
  * millisecond.  kprobes use the template programs themselves and get the
  * config word as the attach cookie (one kprobe-multi link per glob).
  *
@@ -421,8 +422,9 @@ static int attach_template(struct rec_bpf *b, const struct bpf_program *t,
 			   enum bpf_prog_type type, enum bpf_attach_type eat,
 			   int obj_fd, uint32_t btf_id, uint64_t cfg, const char *tp_name)
 {
-	int pfd = load_instance(t, t == b->skel->progs.skb_ctx ? &b->filter : NULL, type, eat,
-				obj_fd, btf_id, cfg), lfd, err;
+	bool probe = t == b->skel->progs.skb_ctx || t == b->skel->progs.skb_btf;
+	int pfd = load_instance(t, probe ? &b->filter : NULL, type, eat, obj_fd, btf_id, cfg),
+	    lfd, err;
 
 	if (pfd < 0)
 		return pfd;
@@ -444,13 +446,14 @@ static const char *filter_hint(const struct rec_bpf *b, int err)
 	       " (the program holds the -f filter: -vv prints the verifier's log)" : "";
 }
 
-/* The probe template, skb_ctx. */
+/* A probe: the template that reads the sk_buff directly where BTF types
+ * the arguments (tp_btf, fentry, fexit), the one that copies it for raw_tp. */
 static int attach_instance(struct rec_bpf *b, enum bpf_prog_type type,
 			   enum bpf_attach_type eat, int obj_fd, uint32_t btf_id,
 			   uint64_t cfg, const char *tp_name)
 {
-	return attach_template(b, b->skel->progs.skb_ctx, type, eat, obj_fd, btf_id,
-			       cfg, tp_name);
+	return attach_template(b, type == BPF_PROG_TYPE_TRACING ? b->skel->progs.skb_btf :
+			       b->skel->progs.skb_ctx, type, eat, obj_fd, btf_id, cfg, tp_name);
 }
 
 static int attach_tp(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
