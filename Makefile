@@ -205,13 +205,12 @@ demo:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(abspath $(O)) bash scripts/demo.sh
 
-# Benchmarks (never part of check): each bench/*.sh in turn, on this build.
-# They need root for the recorder and a quiet machine.
+# Benchmarks (never part of check): bench/all.sh, the recorder and the
+# readers against tcpdump, one table at the end.  Root and a quiet machine.
 bench:
 	$(Q)bash scripts/deps.sh
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)for b in $(filter-out bench/netns.sh,$(wildcard bench/*.sh)); do \
-		echo "== $$b"; BUILD=$(abspath $(O)) bash $$b || exit 1; done
+	$(Q)BUILD=$(abspath $(O)) bash bench/all.sh
 
 # What was built: without skbrec, neither it nor its man page (one line says so).
 MAN8 := $(wildcard man/*.8)

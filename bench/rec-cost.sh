@@ -11,13 +11,17 @@
 #   tcpdump  tcpdump -w on B's veth (the receiving side)
 #   minrec   the minimal recorder (bench/minrec): a fixed-size ring buffer
 #            record per event on the default probes, the floor
+#   zlib     skbrec -z (default probes, the file compressed as it is written)
 # Per mode, the median over the rounds of: the sender's packets/s, its ratio
 # to the untraced rate, the BPF run time per program run (bpf_stats_enabled;
 # skbrec's programs only: probes, and in builds before the tracking rework
 # the track_free_* programs), the run time of all of them per recorded event,
-# events recorded and lost.
+# events recorded and lost, the recorder's own CPU time (user + system) per
+# event and its peak RSS.
 # A benchmark, not a test: run it as root on a quiet machine; BUILD=...
-# picks the build folder, MODES=... a subset of the modes.
+# picks the build folder, MODES=... a subset of the modes, REC_ARGS=... adds
+# options to every skbrec run (e.g. REC_ARGS="-b 1m"), TSV=FILE also appends
+# the results there (bench/all.sh).
 set -eu
 R=${1:-5}
 DUR=${2:-4}
@@ -34,17 +38,26 @@ bpf_sums() {
 		| "\(map(.t) | add // 0) \(map(.c) | add // 0)"'
 }
 
-# One run: mode -> "pps ns_per_run ns_per_event events lost"
+# user + system CPU seconds * 100 and peak RSS (kB) of process $1
+proc_usage() {
+	local s
+	s=$(cut -d' ' -f14,15 "/proc/$1/stat" 2>/dev/null) || { echo "- -"; return; }
+	echo "$((${s% *} + ${s#* })) $(awk '/^VmHWM/{print $2}' "/proc/$1/status")"
+}
+
+# One run: mode -> "pps ns_per_run ns_per_event events lost cpu_ns_per_event rss_kB"
 run() {
-	local mode=$1 args=() pps ns=- nse=- ev=- lost=- t0 c0 t1 c1
+	local mode=$1 args=() pps ns=- nse=- ev=- lost=- t0 c0 t1 c1 cpu=- rss=- cpe=-
 	case $mode in
 	skbrec) args=() ;;
 	rx-only) args=(-p tp:net:netif_receive_skb) ;;
 	filtered) args=(-f 'udp port 9') ;;
+	zlib) args=(-z) ;;
 	esac
 	case $mode in
-	skbrec|rx-only|filtered)
-		"$BUILD/skbrec" "${args[@]}" -o "$W/run.skb" 2>"$W/rec.err" &
+	skbrec|rx-only|filtered|zlib)
+		# shellcheck disable=SC2086 # REC_ARGS: words on purpose
+		"$BUILD/skbrec" "${args[@]}" ${REC_ARGS:-} -o "$W/run.skb" 2>"$W/rec.err" &
 		rec=$!
 		sleep 1.5 ;;
 	minrec)
@@ -64,6 +77,7 @@ run() {
 			read -r t1 c1 <<<"$(bpf_sums)"
 			[ "$c1" -gt "$c0" ] && ns=$(( (t1 - t0) / (c1 - c0) ))
 		fi
+		read -r cpu rss <<<"$(proc_usage "$rec")"
 		kill -INT "$rec"; wait "$rec" || :
 		rec=
 		if [ "$mode" != tcpdump ]; then
@@ -73,20 +87,30 @@ run() {
 			: "${ev:=0}" "${lost:=0}"
 			# every run of every program of this recorder, per event
 			[ "$ev" -gt 0 ] && nse=$((t1 / ev))
+		else
+			# "N packets captured", "M packets dropped by kernel"
+			ev=$(grep -o '^[0-9]* packets captured' "$W/rec.err" | cut -d' ' -f1)
+			lost=$(grep -o '^[0-9]* packets dropped by kernel' "$W/rec.err" | cut -d' ' -f1)
+			: "${ev:=0}" "${lost:=0}"
 		fi
+		# clock ticks of 10 ms: ns per event
+		[ "$cpu" != - ] && [ "$ev" -gt 0 ] && cpe=$((cpu * 10000000 / ev))
 	fi
-	echo "$pps $ns $nse $ev $lost"
+	echo "$pps $ns $nse $ev $lost $cpe ${rss:--}"
 }
 
 bench_rounds
-printf '%-8s %10s %6s %11s %13s %9s %6s\n' mode "packets/s" ratio "BPF ns/run" "BPF ns/event" events lost
+col() { awk -v m="$1" -v c="$2" '$1==m && $c!="-"{print $c}' "$W/results" | median; }
+printf '%-8s %10s %6s %11s %13s %9s %6s %12s %8s\n' mode "packets/s" ratio "BPF ns/run" \
+	"BPF ns/event" events lost "CPU ns/event" "RSS"
 for m in $MODES; do
-	pps=$(awk -v m="$m" '$1==m{print $2}' "$W/results" | median)
-	ns=$(awk -v m="$m" '$1==m && $3!="-"{print $3}' "$W/results" | median)
-	nse=$(awk -v m="$m" '$1==m && $4!="-"{print $4}' "$W/results" | median)
-	ev=$(awk -v m="$m" '$1==m && $5!="-"{print $5}' "$W/results" | median)
-	lost=$(awk -v m="$m" '$1==m && $6!="-"{print $6}' "$W/results" | median)
+	pps=$(col "$m" 2)
 	ratio=$(awk -v a="$pps" -v b="$base" 'BEGIN{printf "%.2f", b ? a / b : 0}')
-	printf '%-8s %10s %6s %11s %13s %9s %6s\n' "$m" "$pps" "$ratio" "$ns" "$nse" "$ev" "$lost"
+	rss=$(col "$m" 8)
+	[ "$rss" = - ] || rss="$((rss / 1024))M"
+	printf '%-8s %10s %6s %11s %13s %9s %6s %12s %8s\n' "$m" "$pps" "$ratio" "$(col "$m" 3)" \
+		"$(col "$m" 4)" "$(col "$m" 5)" "$(col "$m" 6)" "$(col "$m" 7)" "$rss"
+	[ -z "${TSV:-}" ] ||
+		printf 'rec\t%s\t%s\t%s\t%s\n' "$m" "$pps" "$(col "$m" 6)" "$rss" >>"$TSV"
 done
 echo "(median of $R interleaved rounds of ${DUR}s; kernel $(uname -r), $(nproc) CPUs)"

@@ -522,21 +522,20 @@ int skb_ctx(__u64 *ctx)
  * (the template itself, with the magic, takes the default). */
 static __always_inline __u64 btf_arg(__u64 *ctx, __u32 i)
 {
+	__u64 v = 0;
+
+	/* one load per case, its offset in the instruction (the compiler
+	 * would otherwise add the offset to ctx first, which the verifier
+	 * refuses) */
+#define BTF_ARG_CASE(n) \
+	case n: asm volatile("%0 = *(u64 *)(%1 + " #n " * 8)" : "=r"(v) : "r"(ctx)); break
 	switch (i) {
-	case 0: return ctx[0];
-	case 1: return ctx[1];
-	case 2: return ctx[2];
-	case 3: return ctx[3];
-	case 4: return ctx[4];
-	case 5: return ctx[5];
-	case 6: return ctx[6];
-	case 7: return ctx[7];
-	case 8: return ctx[8];
-	case 9: return ctx[9];
-	case 10: return ctx[10];
-	case 11: return ctx[11];
+	BTF_ARG_CASE(0); BTF_ARG_CASE(1); BTF_ARG_CASE(2); BTF_ARG_CASE(3);
+	BTF_ARG_CASE(4); BTF_ARG_CASE(5); BTF_ARG_CASE(6); BTF_ARG_CASE(7);
+	BTF_ARG_CASE(8); BTF_ARG_CASE(9); BTF_ARG_CASE(10); BTF_ARG_CASE(11);
 	}
-	return 0;
+#undef BTF_ARG_CASE
+	return v;
 }
 
 /* The probe template for tp_btf, fentry and fexit: loaded by libbpf on one

@@ -392,6 +392,12 @@ static int load_instance(const struct bpf_program *t, const struct rec_filter *f
 		fd = -errno;
 		if (log && *log)
 			fprintf(stderr, "%s\n", log);
+	} else if (log) {
+		/* -vv: how hard the verifier worked (its limit: 1M insns) */
+		const char *st = strstr(log, "processed ");
+
+		if (st)
+			fprintf(stderr, "skbrec: verifier: %.*s\n", (int)strcspn(st, "\n"), st);
 	}
 	free(log);
 	free(insn);

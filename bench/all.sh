@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bench/all.sh [ROUNDS] - `make bench`: the recorder's cost (bench/rec-cost.sh)
+# and the offline programs (bench/readers.sh), each against tcpdump measured
+# side by side, medians of ROUNDS (default 5) alternating runs, then one
+# table of everything.  The other bench/*.sh (snaplens, pcap flavours) run
+# on their own.  A benchmark, not a test: root, a quiet machine.
+set -eu
+R=${1:-5}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+TSV=$(mktemp /tmp/bench-all.XXXXXX)
+trap 'rm -f "$TSV"' EXIT
+export TSV
+
+echo "== bench/rec-cost.sh $R 4"
+MODES="none minrec skbrec rx-only filtered zlib tcpdump" bash "$TOP/bench/rec-cost.sh" "$R" 4
+echo
+echo "== bench/readers.sh $R"
+bash "$TOP/bench/readers.sh" "$R"
+echo
+
+# rec rows: rec MODE pps lost rss; read rows: read LABEL TLABEL ours theirs rss
+tcpdump=$(awk -F'\t' '$1=="rec" && $2=="tcpdump"{print $3}' "$TSV")
+untraced=$(awk -F'\t' '$1=="rec" && $2=="none"{print $3}' "$TSV")
+echo "== all: skbtools against tcpdump (median of $R alternating runs; $(uname -r), $(nproc) CPUs)"
+awk -F'\t' -v td="$tcpdump" -v un="$untraced" '
+BEGIN {
+	name["minrec"] = "minimal recorder (the floor)"
+	name["skbrec"] = "skbrec (default probes)"
+	name["rx-only"] = "skbrec -p tp:net:netif_receive_skb"
+	name["filtered"] = "skbrec -f (rejects all)"
+	name["zlib"] = "skbrec -z"
+	fmt = "%-44s %14s %14s %8s %8s %16s\n"
+	printf fmt, "what", "skbtools", "tcpdump", "ratio", "lost", "peak RSS"
+	printf "sender packets/s while recording (untraced: %s)\n", un
+}
+$1 == "rec" && ($2 in name) {
+	printf fmt, "  " name[$2], $3, td, (td ? sprintf("%.2f", $3 / td) : "-"), $4, $5
+}
+$1 == "read" && !hdr { printf "events/s reading 1M events (RSS at 1M / 4M)\n"; hdr = 1 }
+$1 == "read" {
+	printf fmt, "  " $2 " vs tcpdump " $3, $4, $5, ($5 ? sprintf("%.1f", $4 / $5) : "-"), "-", $6
+}' "$TSV"
