@@ -41,13 +41,28 @@ static int grow_slots(struct intern *t)
 	return 0;
 }
 
+#define RECENT (sizeof(((struct intern *)0)->recent) / sizeof(uint32_t))
+
+/* id becomes the most recent key (the oldest one drops out). */
+static void remember(struct intern *t, uint32_t id)
+{
+	memmove(t->recent + 1, t->recent, (RECENT - 1) * sizeof(t->recent[0]));
+	t->recent[0] = id;
+}
+
 int intern_get(struct intern *t, const void *key, size_t len, uint32_t *id, bool *fresh)
 {
-	/* Consecutive events mostly repeat the previous key: try it first. */
-	if (t->last) {
-		const struct intern_entry *e = &t->ent[t->last - 1];
+	/* Events mostly repeat one of the last few keys (a packet crossing a
+	 * veth alternates between its two interfaces): try those first, no
+	 * hash needed. */
+	for (size_t i = 0; i < RECENT; i++) {
+		const struct intern_entry *e;
+
+		if (!t->recent[i])
+			break;
+		e = &t->ent[t->recent[i] - 1];
 		if (e->len == len && !memcmp(t->arena + e->off, key, len)) {
-			*id = t->last;
+			*id = t->recent[i];
 			*fresh = false;
 			return 0;
 		}
@@ -59,7 +74,8 @@ int intern_get(struct intern *t, const void *key, size_t len, uint32_t *id, bool
 	for (; t->slot[j]; j = (j + 1) & (t->cap - 1)) {
 		const struct intern_entry *e = &t->ent[t->slot[j] - 1];
 		if (e->hash == h && e->len == len && !memcmp(t->arena + e->off, key, len)) {
-			*id = t->last = t->slot[j];
+			*id = t->slot[j];
+			remember(t, *id);
 			*fresh = false;
 			return 0;
 		}
@@ -87,7 +103,8 @@ int intern_get(struct intern *t, const void *key, size_t len, uint32_t *id, bool
 	t->arena_len += len;
 	t->n++;
 	t->slot[j] = (uint32_t)t->n;
-	*id = t->last = (uint32_t)t->n;
+	*id = (uint32_t)t->n;
+	remember(t, *id);
 	*fresh = true;
 	return 0;
 }

@@ -24,7 +24,7 @@ struct intern {
 	size_t n, ent_cap;
 	uint8_t *arena;
 	size_t arena_len, arena_cap;
-	uint32_t last;              /* id of the last key asked for, 0 none */
+	uint32_t recent[4];         /* ids of the last keys asked for, 0 none */
 };
 
 /* *id = the key's id; *fresh = true when it was not there before. 0 / -ENOMEM */
