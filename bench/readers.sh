@@ -54,8 +54,11 @@ PY
 
 # one run: "seconds peak_kB" of CMD... with stdout to $W/out
 once() {
-	/usr/bin/time -f '%e %M' -o "$W/time" "$@" >"$W/out" 2>/dev/null || [ $? = 1 ]
-	cat "$W/time"
+	local s e
+	s=$(date +%s%N)
+	/usr/bin/time -f '%M' -o "$W/time" "$@" >"$W/out" 2>/dev/null || [ $? = 1 ]
+	e=$(date +%s%N)
+	echo "$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.6f", (b - a) / 1e9 }') $(tail -1 "$W/time")"
 }
 
 median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'; }
@@ -71,8 +74,8 @@ row() {
 	done
 	rss4=$(once bash -c "${ours//IN/$W/in4}" | cut -d' ' -f2)
 	rss=$(cut -d' ' -f2 "$W/o" | median)
-	eo=$(cut -d' ' -f1 "$W/o" | median | awk -v n="$N" '{printf "%.0f", $1 > 0 ? n / $1 : 0}')
-	et=$(cut -d' ' -f1 "$W/t" | median | awk -v n="$N" '{printf "%.0f", $1 > 0 ? n / $1 : 0}')
+	eo=$(cut -d' ' -f1 "$W/o" | median | awk -v n="$N" '{printf "%.0f", ($1 > 0 ? n / $1 : 0)}')
+	et=$(cut -d' ' -f1 "$W/t" | median | awk -v n="$N" '{printf "%.0f", ($1 > 0 ? n / $1 : 0)}')
 	printf '%-24s %-20s %12s %12s %6s %9s %9s\n' "$label" "$tlabel" "$eo" "$et" \
 		"$(awk -v a="$eo" -v b="$et" 'BEGIN{printf "%.1f", b ? a / b : 0}')" \
 		"$((rss / 1024))M" "$((rss4 / 1024))M"
@@ -81,8 +84,9 @@ row() {
 }
 
 S=$BUILD
+count() { awk -v n="$1" 'BEGIN { if (n >= 1e6) printf "%gM", n / 1e6; else printf "%gk", n / 1e3 }'; }
 printf '%-24s %-20s %12s %12s %6s %9s %9s\n' ours "tcpdump" "ours ev/s" "tcpdump ev/s" ratio \
-	"RSS $((N / 1000000))M" "RSS $((4 * N / 1000000))M"
+	"RSS $(count "$N")" "RSS $(count $((4 * N)))"
 row "skbcat" "-nn -r" "'$S/skbcat' IN.skb" "tcpdump -nn -r IN.pcap"
 row "skbcat -j" "-nn -r" "'$S/skbcat' -j IN.skb" "tcpdump -nn -r IN.pcap"
 row "skbcat --flows" "-nn -r" "'$S/skbcat' --flows IN.skb" "tcpdump -nn -r IN.pcap"
