@@ -27,6 +27,8 @@ for t in tcpdump /usr/bin/time python3; do
 	command -v "$t" >/dev/null || { echo "readers: $t is missing (scripts/deps.sh)" >&2; exit 1; }
 done
 W=$(mktemp -d /tmp/readers-bench.XXXXXX)
+# no time zone file read per packet by tcpdump's localtime()
+export TZ=UTC
 trap 'rm -rf "$W"' EXIT
 
 # N packets, a quarter of them to port 5201; the 4 N file repeats them.
@@ -63,15 +65,26 @@ once() {
 
 median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'; }
 
-# row LABEL THEIRS_LABEL "OURS..." "THEIRS..." (commands with IN for the input)
+# row LABEL THEIRS_LABEL "OURS..." "THEIRS..." (commands with IN for the input);
+# a tcpdump command already measured for an earlier row is not run again
+declare -A THEIRS
+NT=0
 row() {
-	local label=$1 tlabel=$2 ours=$3 theirs=$4 i o t rss rss4 eo et
+	local label=$1 tlabel=$2 ours=$3 theirs=$4 i o t rss rss4 eo et again=
 	: >"$W/o"
-	: >"$W/t"
+	[ -n "${THEIRS[$theirs]:-}" ] && again=1 || : >"$W/t"
 	for ((i = 0; i < R; i++)); do
 		o=$(once bash -c "${ours//IN/$W/in}") && echo "$o" >>"$W/o"
+		[ -n "$again" ] && continue
 		t=$(once bash -c "${theirs//IN/$W/in}") && echo "$t" >>"$W/t"
 	done
+	if [ -n "$again" ]; then
+		cp "${THEIRS[$theirs]}" "$W/t"
+	else
+		NT=$((NT + 1))
+		THEIRS[$theirs]=$W/t.$NT
+		cp "$W/t" "$W/t.$NT"
+	fi
 	rss4=$(once bash -c "${ours//IN/$W/in4}" | cut -d' ' -f2)
 	rss=$(cut -d' ' -f2 "$W/o" | median)
 	eo=$(cut -d' ' -f1 "$W/o" | median | awk -v n="$N" '{printf "%.0f", ($1 > 0 ? n / $1 : 0)}')
