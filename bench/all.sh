@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# bench/all.sh [ROUNDS] - `make bench`: the recorder's cost (bench/rec-cost.sh)
+# bench/all.sh [ROUNDS] - `make bench` (N=... events for the readers): the recorder's cost (bench/rec-cost.sh)
 # and the offline programs (bench/readers.sh), each against tcpdump measured
 # side by side, medians of ROUNDS (default 5) alternating runs, then one
 # table of everything.  The other bench/*.sh (snaplens, pcap flavours) run
@@ -15,15 +15,15 @@ export TSV
 echo "== bench/rec-cost.sh $R 4"
 MODES="none minrec skbrec rx-only filtered zlib tcpdump" bash "$TOP/bench/rec-cost.sh" "$R" 4
 echo
-echo "== bench/readers.sh $R"
-bash "$TOP/bench/readers.sh" "$R"
+echo "== bench/readers.sh $R ${N:-1000000}"
+bash "$TOP/bench/readers.sh" "$R" "${N:-1000000}"
 echo
 
 # rec rows: rec MODE pps lost rss; read rows: read LABEL TLABEL ours theirs rss
 tcpdump=$(awk -F'\t' '$1=="rec" && $2=="tcpdump"{print $3}' "$TSV")
 untraced=$(awk -F'\t' '$1=="rec" && $2=="none"{print $3}' "$TSV")
 echo "== all: skbtools against tcpdump (median of $R alternating runs; $(uname -r), $(nproc) CPUs)"
-awk -F'\t' -v td="$tcpdump" -v un="$untraced" '
+awk -F'\t' -v td="$tcpdump" -v un="$untraced" -v n="${N:-1000000}" '
 BEGIN {
 	name["minrec"] = "minimal recorder (the floor)"
 	name["skbrec"] = "skbrec (default probes)"
@@ -37,7 +37,7 @@ BEGIN {
 $1 == "rec" && ($2 in name) {
 	printf fmt, "  " name[$2], $3, td, (td ? sprintf("%.2f", $3 / td) : "-"), $4, $5
 }
-$1 == "read" && !hdr { printf "events/s reading 1M events (RSS at 1M / 4M)\n"; hdr = 1 }
+$1 == "read" && !hdr { printf "events/s reading %d events (RSS at N / 4 N)\n", n; hdr = 1 }
 $1 == "read" {
 	printf fmt, "  " $2 " vs tcpdump " $3, $4, $5, ($5 ? sprintf("%.1f", $4 / $5) : "-"), "-", $6
 }' "$TSV"
