@@ -54,7 +54,8 @@ struct {
 	__uint(max_entries, SKBREC_NEST_MAX);   /* * nr_cpus at load */
 } scratch SEC(".maps");
 
-/* The struct sk_buff being recorded, copied whole (same slots as scratch). */
+/* The struct sk_buff being recorded, copied whole where it cannot be read
+ * directly (skb_ctx, kprobes; same slots as scratch). */
 #define SKBREC_SKB_COPY 1024
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -544,9 +545,7 @@ SEC("tp_btf/netif_receive_skb")
 int skb_btf(__u64 *ctx)
 {
 	__u64 cfg = patched_cfg();
-	__u32 r = SKBREC_CFG_REASON(cfg);
-
-	__u32 i = SKBREC_CFG_SKB(cfg);
+	__u32 r = SKBREC_CFG_REASON(cfg), i = SKBREC_CFG_SKB(cfg);
 
 	/* the pointer twice: typed, to read through, and as a number, to
 	 * hash and store (the verifier allows no arithmetic on the first) */

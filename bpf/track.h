@@ -223,7 +223,6 @@ static __always_inline void track_geo_from(struct track_geo *g, __u32 data_off, 
 	}
 }
 
-
 /* Of an sk_buff in kernel memory, read field by field (the copy followers). */
 static __always_inline void track_geo_of(struct sk_buff *skb, struct track_geo *g)
 {

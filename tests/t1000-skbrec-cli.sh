@@ -76,6 +76,12 @@ errors() {
 	test $st = 2 && grep -q "unknown option '/nostack'" e6
 }
 
+verifier() {
+	skbrec -vv -q -p tp:net:netif_receive_skb -d 1 -o x.skb 2>vv.err
+	# -vv: one line per loaded probe program with the verifier's effort
+	grep -q "^skbrec: verifier: processed [0-9]* insns" vv.err
+}
+
 glob() {
 	skbrec -v -q -p 'tp:net:*' -o g.skb 2>g.err &
 	rec=$!
@@ -124,6 +130,7 @@ test_expect_success '-l lists probes with their skb argument from BTF' 'run_case
 test_expect_success 'no kernel BTF: one clear line, exit 2' 'run_case no_btf'
 test_expect_success 'without privileges: one clear line, exit 2' 'run_case unprivileged'
 test_expect_success 'unknown probes and probes without an skb: clear errors' 'run_case errors'
+test_expect_success '-vv prints the verifier effort of each probe program' 'run_case verifier'
 test_expect_success 'tp:net:* attaches every net tracepoint with an skb' 'run_case glob'
 
 # ---- kernel functions: fentry/fexit, kprobe/kretprobe, kprobe-multi ----

@@ -8,9 +8,8 @@
  * function probe gets its own copy of a template (skb_btf for trampolines
  * and tp_btf, skb_ctx for raw_tp): its final instructions (map fds already
  * in place) with the probe's config word patched in, loaded with
- * bpf_prog_load().  A copy verifies in well under a
- * millisecond.  kprobes use the template programs themselves and get the
- * config word as the attach cookie (one kprobe-multi link per glob).
+ * bpf_prog_load().  kprobes use the template programs themselves and get
+ * the config word as the attach cookie (one kprobe-multi link per glob).
  *
  * Fallbacks: tracepoints tp_btf -> raw_tp; functions fentry/fexit -> kprobe
  * / kretprobe; function globs kprobe-multi first.  When nothing works the
