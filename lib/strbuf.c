@@ -107,14 +107,39 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	sb_mem(sb, tmp, (size_t)n);
 }
 
+/* Two digits at a time from a table: printing numbers is most of what the
+ * JSON printer does (tens of them per event). */
+static const char digits2[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static size_t fmt_u64(char tmp[20], uint64_t v)
+{
+	size_t i = 20;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		i -= 2;
+		memcpy(tmp + i, digits2 + 2 * r, 2);
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, digits2 + 2 * v, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
+	return i;
+}
+
 void sb_u64(struct strbuf *sb, uint64_t v)
 {
+	if (v < 10) {
+		sb_putc(sb, (char)('0' + v));
+		return;
+	}
 	char tmp[20];
-	int i = sizeof(tmp);
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	size_t i = fmt_u64(tmp, v);
 	sb_mem(sb, tmp + i, sizeof(tmp) - i);
 }
 
@@ -147,6 +172,17 @@ void sb_hex(struct strbuf *sb, uint64_t v)
 	sb_hexw(sb, v, 1);
 }
 
+/* "00".."ff": packet bytes are printed a byte, not a nibble, at a time. */
+static char hexpairs[256][2];
+
+__attribute__((constructor)) static void init_hexpairs(void)
+{
+	for (int i = 0; i < 256; i++) {
+		hexpairs[i][0] = hexdig[i >> 4];
+		hexpairs[i][1] = hexdig[i & 0xf];
+	}
+}
+
 void sb_hexbytes(struct strbuf *sb, const uint8_t *p, size_t n)
 {
 	while (n) {
@@ -154,10 +190,8 @@ void sb_hexbytes(struct strbuf *sb, const uint8_t *p, size_t n)
 		if (!sb_room(sb, chunk * 2))
 			return;
 		char *o = sb->buf + sb->len;
-		for (size_t i = 0; i < chunk; i++) {
-			o[2 * i] = hexdig[p[i] >> 4];
-			o[2 * i + 1] = hexdig[p[i] & 0xf];
-		}
+		for (size_t i = 0; i < chunk; i++)
+			memcpy(o + 2 * i, hexpairs[p[i]], 2);
 		sb->len += chunk * 2;
 		p += chunk;
 		n -= chunk;
@@ -180,11 +214,17 @@ void sb_mac(struct strbuf *sb, const uint8_t *mac)
 
 void sb_ip4(struct strbuf *sb, const uint8_t *a)
 {
-	for (int i = 0; i < 4; i++) {
-		if (i)
-			sb_putc(sb, '.');
-		sb_u64(sb, a[i]);
+	if (!sb_room(sb, 15))
+		return;
+	char *o = sb->buf + sb->len, tmp[20];
+	for (int k = 0; k < 4; k++) {
+		size_t i = fmt_u64(tmp, a[k]);
+		if (k)
+			*o++ = '.';
+		memcpy(o, tmp + i, sizeof(tmp) - i);
+		o += sizeof(tmp) - i;
 	}
+	sb->len = (size_t)(o - sb->buf);
 }
 
 /* RFC 5952: lower case, no leading zeros, the longest run (>1) of zero
@@ -239,15 +279,26 @@ static int utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* Bytes a JSON string holds as they are: printable ASCII but '"' and '\\'
+ * (one table load per byte; names and summaries are mostly such runs). */
+#define PLAIN16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const bool json_plain[256] = {
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* '"' */
+	[0x30] = PLAIN16, PLAIN16,
+	[0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,   /* '\\' */
+	[0x60] = PLAIN16,
+	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,   /* DEL */
+};
+
 void sb_json_str(struct strbuf *sb, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
 	sb_putc(sb, '"');
 	while (*s) {
 		unsigned c = *s;
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+		if (json_plain[c]) {
 			const unsigned char *run = s;
-			while (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
+			while (json_plain[*s])
 				s++;
 			sb_mem(sb, run, (size_t)(s - run));
 			continue;
