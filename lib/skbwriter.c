@@ -342,7 +342,10 @@ static void write_end(struct skb_writer *w)
 	}
 }
 
-/* End this section and start another with empty dictionaries. */
+/* End this section and start another with empty dictionaries, but the
+ * drop-reason names: those were declared once, up front (skbrec does so from
+ * kernel BTF), and events only carry the number, so the new section declares
+ * them again. */
 static int restart_section(struct skb_writer *w)
 {
 	write_end(w);
@@ -350,11 +353,20 @@ static int restart_section(struct skb_writer *w)
 	intern_free(&w->ifaces);
 	intern_free(&w->ctxs);
 	intern_free(&w->stacks);
-	intern_free(&w->reasons);
 	w->events = w->lost = 0;
 	struct skb_info in = w->info;
 	in.time_base = (uint64_t)w->time_base;
-	return w->err ? w->err : write_header(w, &in);
+	if (w->err || write_header(w, &in))
+		return w->err;
+	for (size_t i = 0; i < w->reasons.n; i++) {
+		const struct intern_entry *e = &w->reasons.ent[i];
+		uint8_t *p = reserve(w, SKB_REC_HDR + e->len);
+		if (!p)
+			return w->err;
+		rec_hdr(p, SKB_REC_DROP_REASON, SKB_REC_HDR + e->len);
+		memcpy(p + SKB_REC_HDR, w->reasons.arena + e->off, e->len);
+	}
+	return 0;
 }
 
 static int write_header(struct skb_writer *w, const struct skb_info *in)

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The writer's new section when dictionary ids run out: what was declared
+# once (drop-reason names, as skbrec declares them from kernel BTF) is known
+# in every section, to the reader and to skbcat.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'drop-reason names survive a new section (70000 contexts)' '
+	"$BUILD/tests/writer-sections" two.skb >out &&
+	cat out &&
+	grep -q "^sections 2 events 70000 named 70000$" out &&
+	skbcat two.skb | grep "kfree_skb" | tail -1 | grep -q "(reason NETFILTER_DROP)"
+'
+
+test_done
