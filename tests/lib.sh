@@ -30,6 +30,23 @@ _cleanup() {
 trap _cleanup EXIT
 trap 'exit 130' INT TERM
 
+# At the end of every case, also a failed one: what it started in the
+# background and left running (a recorder keeps tracing the host) is
+# stopped with SIGTERM, then SIGKILL after 5 s.
+_reap_jobs() {
+	local p i
+	p=$(jobs -p)
+	[ -n "$p" ] || return 0
+	kill $p 2>/dev/null
+	for i in $(seq 50); do
+		p=$(jobs -pr)
+		[ -n "$p" ] || break
+		sleep 0.1
+	done
+	[ -z "$p" ] || kill -KILL $p 2>/dev/null
+	return 0
+}
+
 test_expect_success() {
 	local name=$1 body=$2 dir
 	_n=$((_n + 1))
@@ -38,7 +55,7 @@ test_expect_success() {
 	# A plain command, not inside `if` or `||`: there bash ignores set -e
 	# in the body, and a case would fail only when its last command does.
 	local rc
-	(cd "$dir" || exit 1; set -e; eval "$body") >"$dir.log" 2>&1
+	(cd "$dir" || exit 1; trap _reap_jobs EXIT; set -e; eval "$body") >"$dir.log" 2>&1
 	rc=$?
 	if [ "$rc" = 0 ]; then
 		_pass=$((_pass + 1))

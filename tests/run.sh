@@ -16,6 +16,18 @@ else
 	scripts=(t[0-9]*.sh)
 fi
 
+# What of ours runs before the tests: anything more at the end was left
+# behind by a test (a recorder keeps tracing the host; its programs stay
+# attached while it lives).
+OURS='name (skb_ctx|skb_btf|skb_k[a-z_]*|track_[a-z_]+|minrec_[a-z]+|xlate_[a-z_]+) '
+ours_now() {
+	pgrep -x 'skbrec|minrec' | sed 's/^/pid /'
+	if command -v bpftool >/dev/null && [ "$(id -u)" = 0 ]; then
+		bpftool prog show 2>/dev/null | grep -E "$OURS" | sed 's/^\([0-9]*\): .*name \([^ ]*\).*/prog \1 \2/'
+	fi
+}
+BEFORE=$(ours_now)
+
 for s in "${scripts[@]}"; do
 	echo "*** $s"
 	before=$(grep -c '^RESULT' "$RESULTS")
@@ -26,6 +38,16 @@ for s in "${scripts[@]}"; do
 		echo "RESULT 0 1 0" >>"$RESULTS"
 	fi
 done
+
+left=$(ours_now | grep -vxF -e "${BEFORE:-none}" || :)
+if [ -n "$left" ]; then
+	echo "not ok - left behind by the tests (stopped now):"
+	printf '%s\n' "$left" | sed 's/^/#   /'
+	echo "RESULT 0 1 0" >>"$RESULTS"
+	printf '%s\n' "$left" | awk '$1 == "pid" { print $2 }' | xargs -r kill 2>/dev/null
+else
+	echo "ok - no recorder and no BPF program of ours left behind"
+fi
 
 # which attach mechanism worked on which kernel (docs/kernels.md)
 echo

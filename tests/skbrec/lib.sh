@@ -6,7 +6,9 @@
 #                     with the helpers below: a failure anywhere in a
 #                     pipeline fails the case too (tests/lib.sh gives the
 #                     body set -e only).  Variables FN needs must be
-#                     exported.
+#                     exported.  Background jobs FN leaves running (a
+#                     recorder, after a failed wait_for) are stopped when
+#                     it ends, whatever the outcome.
 #   wait_for FILE RE [S]  until RE matches a line of FILE (S seconds at
 #                     most, default 10)
 #   wait_file FILE    until FILE exists (10 s at most)
@@ -37,7 +39,7 @@ wait_file() {
 }
 
 run_case() {
-	bash -e -o pipefail -c "$(declare -f wait_for wait_file "$1"); $1"
+	bash -e -o pipefail -c "$(declare -f wait_for wait_file _reap_jobs "$1"); trap _reap_jobs EXIT; $1"
 }
 
 veth_pair() {
