@@ -66,8 +66,10 @@ test_expect_success 'awkward frames (802.3/LLC, 802.1Q, QinQ, 1514 bytes, cut at
 	done
 '
 
+if ! need_cmd editcap; then
+	test_skip 'the pcapng output carries the same frames (editcap -F nsecpcap back)' "$SKIP_REASON"
+else
 test_expect_success 'the pcapng output carries the same frames (editcap -F nsecpcap back)' '
-	need_cmd editcap || { echo "no editcap: nothing to compare"; exit 0; }
 	python3 "$TOP/tests/skb2pcap/mkpcap-rt.py" 100 >in.pcap &&
 	pcap2skb in.pcap | skb2pcap --pcapng -l ether >out.pcapng &&
 	editcap -F nsecpcap out.pcapng out.pcap &&
@@ -75,6 +77,7 @@ test_expect_success 'the pcapng output carries the same frames (editcap -F nsecp
 	tcpdump -nn -tt --nano -xx -r out.pcap >got 2>/dev/null &&
 	test_cmp want got
 '
+fi
 
 test_expect_success 'raw-IP pcap -> pcap2skb -> skb2pcap (sll2): same network-layer bytes' '
 	python3 "$TOP/tests/fixtures/mkpcap.py" raw >in.pcap &&
