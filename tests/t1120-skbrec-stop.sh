@@ -98,6 +98,28 @@ rotate() {
 	test "$(stat -c %a r.skb.$last)" = 600
 }
 
+# the next file of a rotation cannot be created: skbrec says which, stops
+# with status 2 after its summary, and the files before are complete
+rotate_fails() {
+	mkdir rf.skb.1
+	st=0; timeout 20 skbrec -q -s 1500 -C 8k -d 10 -o rf.skb 2>rf.err || st=$?
+	cat rf.err
+	test $st = 2
+	grep -qx "skbrec: rf.skb.1: Is a directory" rf.err
+	grep -q "^[0-9]* events recorded, [0-9]* lost$" rf.err
+	test "$(complete rf.skb.0)" -gt 0
+}
+
+# --cmd when the output fails: the command is stopped and waited for, not
+# left running after skbrec has gone
+cmd_write_error() {
+	st=0; timeout 20 skbrec -q -s 1500 --cmd "exec sleep 123$$" -o /dev/full 2>cf.err || st=$?
+	cat cf.err
+	test $st = 2
+	grep -q "^skbrec: /dev/full: No space left on device$" cf.err
+	! pgrep -f "sleep 123$$"
+}
+
 live() {
 	skbrec -q -o live.skb 2>live.err &
 	rec=$!
@@ -128,6 +150,8 @@ test_expect_success '-o - into a pipe; a closed pipe ends quietly' 'run_case pip
 test_expect_success '-z writes a smaller file that reads back' 'run_case compress'
 test_expect_success '-C/-W rotate into complete files, keep the last N' 'run_case rotate'
 test_expect_success 'data reaches the file while recording' 'run_case live'
+test_expect_success '-C: a file that cannot be created stops skbrec cleanly' 'run_case rotate_fails'
+test_expect_success '--cmd: a write error stops the command too' 'run_case cmd_write_error'
 if need_cmd script; then
 	test_expect_success 'terminal: binary output refused, status line unless -q' 'run_case tty'
 else
