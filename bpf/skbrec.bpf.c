@@ -415,12 +415,18 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 			count_lost(probe);
 			return 0;
 		}
+		/* an skb we cannot read is an event we cannot record: lost,
+		 * counted like a full ring (never silent) */
 		if (bpf_probe_read_kernel(ls, clamp(bpf_core_type_size(struct sk_buff),
-						    SKBREC_SKB_COPY), skb))
-			return 0;   /* not an skb we can read: nothing to record */
+						    SKBREC_SKB_COPY), skb)) {
+			count_lost(probe);
+			return 0;
+		}
 	}
-	if (head_data(addr, ls, direct, &head, &data_off))
+	if (head_data(addr, ls, direct, &head, &data_off)) {
+		count_lost(probe);
 		return 0;
+	}
 	st->lvl += 1;
 
 	e->ts = bpf_ktime_get_ns();
