@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Lost events are never silent: a tiny ring buffer under a ping flood loses
 # events; they are counted per probe in the kernel, stored in the file as
-# lost records, and reported on stderr with a per-probe breakdown.
+# lost records, and reported on stderr with a per-probe breakdown, by
+# skbcat, skbgrep -c and as pcapng drop counts.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/skbrec/lib.sh"
 
@@ -42,6 +43,13 @@ burst() {
 	PY
 	# and a human reader shows them
 	skbcat lost.skb | grep -q "events lost on tp:net:"
+	# skbgrep -c counts what is there and says what the recording missed
+	test "$(skbgrep -c lost.skb 2>c.err)" = "$events"
+	grep -qx "skbgrep: the input lost $lost events while recording (not counted)" c.err
+	# pcapng: the interfaces' isb_ifdrop add up to the losses
+	skb2pcap --pcapng lost.skb >lost.pcapng 2>/dev/null
+	python3 "$TOP/tests/skb2pcap/pcapng-dump.py" lost.pcapng >dump
+	test "$(sed -n 's/^  isb_ifdrop=//p' dump | awk '{ s += $1 } END { print s }')" = "$lost"
 }
 
 enough() {

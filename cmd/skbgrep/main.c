@@ -41,6 +41,7 @@ struct grep {
 	struct grep_output out;
 	struct trackset tracks; /* --follow: ids of packets that matched */
 	struct window win;      /* --follow on a pipe */
+	uint64_t lost;          /* events the recorder lost, from lost records */
 	int status;             /* 2 once any error was reported */
 };
 
@@ -250,6 +251,7 @@ static enum stop on_lost(struct grep *g, enum mode m, const struct skb_record *r
 	int err = 0;
 	if (m == COLLECT)
 		return GO_ON;
+	g->lost += rec->lost.count;
 	if (m == WINDOWED) {
 		if (window_push_lost(&g->win, &rec->lost))
 			return no_memory(g, "--follow-buffer");
@@ -398,6 +400,10 @@ int main(int argc, char **argv)
 		write_failed(&g, err);
 	if (g.o.count && st != STOP_WRITE) {
 		printf("%llu\n", (unsigned long long)g.out.selected);
+		/* a count is only as good as the recording: say what it missed */
+		if (g.lost)
+			skb_warn("the input lost %llu events while recording (not counted)",
+				 (unsigned long long)g.lost);
 		if (fflush(stdout) && !skb_is_epipe(errno)) {
 			skb_warn("standard output: %s", strerror(errno));
 			g.status = 2;
