@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *skb_prog = "skbtools";
@@ -131,6 +132,27 @@ int skb_parse_size(const char *what, const char *s, uint64_t min, uint64_t max, 
 	return 0;
 }
 
+/* Whether PATH's folder is writable by anyone (like /tmp). */
+static bool in_shared_dir(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	struct stat st;
+
+	if (!slash) {
+		strcpy(dir, ".");
+	} else if (n == 0) {
+		strcpy(dir, "/");
+	} else if (n < sizeof(dir)) {
+		memcpy(dir, path, n);
+		dir[n] = 0;
+	} else {
+		return true;     /* cannot tell: the careful way */
+	}
+	return stat(dir, &st) == 0 && (st.st_mode & S_IWOTH);
+}
+
 int skb_open_binary_output(const char *path)
 {
 	int fd;
@@ -142,9 +164,47 @@ int skb_open_binary_output(const char *path)
 		}
 		return STDOUT_FILENO;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
+	if (!in_shared_dir(path)) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0)
+			skb_warn("%s: %s", path, strerror(errno));
+		return fd;
+	}
+	/* A folder anyone may write in (/tmp): another user may have put a
+	 * symbolic link or a file of theirs at PATH for root to write
+	 * through.  A new file is created only if nothing is there
+	 * (O_EXCL); an existing one is used only when it is a regular file
+	 * of ours, reached without following a link. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	if (errno == EEXIST)
+		fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENXIO)     /* a FIFO (no reader yet): not a file */
+			errno = EEXIST;
+		if (errno == EEXIST)
+			skb_warn("%s: exists and is not a regular file of ours, in a folder "
+				 "anyone can write to; refusing to write to it", path);
+		else if (errno == ELOOP)
+			skb_warn("%s: is a symbolic link in a folder anyone can write to; "
+				 "refusing to follow it", path);
+		else
+			skb_warn("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		skb_warn("%s: exists and is not a regular file of ours, in a folder anyone "
+			 "can write to; refusing to write to it", path);
+		close(fd);
+		return -1;
+	}
+	if (ftruncate(fd, 0) || fcntl(fd, F_SETFL, 0)) {
 		skb_warn("%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
