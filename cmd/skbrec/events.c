@@ -53,6 +53,14 @@ struct events {
 	uint64_t malformed;
 };
 
+static void load_ksyms(struct events *es)
+{
+	es->ks = ksyms_load();
+	es->ks_tried = true;
+	if (!es->ks)
+		skb_warn("cannot read /proc/kallsyms: stacks keep bare addresses");
+}
+
 struct events *events_new(struct rec_probes *ps, int stack_fd)
 {
 	struct events *es = calloc(1, sizeof(*es));
@@ -61,6 +69,11 @@ struct events *events_new(struct rec_probes *ps, int stack_fd)
 		return NULL;
 	es->ps = ps;
 	es->stack_fd = stack_fd;
+	/* Symbols now, while still privileged: after -Z the kernel shows
+	 * /proc/kallsyms with every address 0. */
+	for (size_t i = 0; i < ps->n && !es->ks_tried; i++)
+		if (ps->v[i].stack)
+			load_ksyms(es);
 	return es;
 }
 
@@ -143,12 +156,8 @@ static const struct skb_stack *stack_of(struct events *es, int32_t kid)
 	memset(ips, 0, sizeof(ips));
 	if (bpf_map_lookup_elem(es->stack_fd, &kid, ips))
 		return NULL;
-	if (!es->ks_tried) {
-		es->ks = ksyms_load();
-		es->ks_tried = true;
-		if (!es->ks)
-			skb_warn("cannot read /proc/kallsyms: stacks keep bare addresses");
-	}
+	if (!es->ks_tried)
+		load_ksyms(es);
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return NULL;

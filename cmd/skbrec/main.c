@@ -54,6 +54,8 @@ static const struct skb_option options[] = {
 	{ OPT_STACK, "stack", NULL, "record the kernel stack of every event" },
 	{ OPT_NO_FENTRY, "no-fentry", NULL, "attach functions with kprobes even where fentry works" },
 	{ OPT_NO_TP_BTF, "no-tp-btf", NULL, "attach tracepoints with raw_tp even where tp_btf works" },
+	{ 'Z', "relinquish-privileges", "USER", "once the probes are attached, go on as USER\n"
+	  "(who then creates the output files, and runs --cmd)" },
 	{ 'q', "quiet", NULL, "no status line" },
 	{ 'v', "verbose", NULL, "more messages (-vv: libbpf and verifier logs)" },
 	SKB_OPT_HELP,
@@ -143,6 +145,7 @@ static int take_option(struct rec_config *c, int opt, bool *list)
 	case OPT_STACK: c->stack_all = true; return 0;
 	case OPT_NO_FENTRY: c->no_fentry = true; return 0;
 	case OPT_NO_TP_BTF: c->no_tp_btf = true; return 0;
+	case 'Z': c->user = optarg; return 0;
 	case 'q': c->quiet = true; return 0;
 	case 'v': skb_verbose++; return 0;
 	}
@@ -167,6 +170,8 @@ static int check_config(struct rec_config *c)
 			 "(pipe into skbcat, or use -o FILE)");
 		return 2;
 	}
+	if (c->user && privs_lookup(c->user, &c->uid))
+		return 2;
 	for (v = 4096; v < c->ring; v <<= 1)   /* a power of two of pages */
 		;
 	c->ring = v;

@@ -229,9 +229,6 @@ static int setup_output(struct recorder *r)
 		.btf = &r->btf,
 	};
 
-	r->out = recout_open(&oo);
-	if (!r->out)
-		return -1;
 	r->es = events_new(&r->probes, recbpf_stack_fd(r->bpf));
 	r->lostvals = calloc((size_t)r->ncpu, sizeof(uint64_t));
 	if (!r->es || !r->lostvals) {
@@ -243,7 +240,11 @@ static int setup_output(struct recorder *r)
 		skb_warn("ring buffer: %s", strerror(errno));
 		return -1;
 	}
-	return 0;
+	/* -Z: everything privileged is done; the files are USER's */
+	if (c->user && privs_drop(&c->uid, recbpf_lost_fd(r->bpf)))
+		return -1;
+	r->out = recout_open(&oo);
+	return r->out ? 0 : -1;
 }
 
 static void human(char *buf, size_t sz, uint64_t n)

@@ -218,6 +218,18 @@ int recout_close(struct rec_output *out);
 
 /* ---- the command line (main.c) and one recording (record.c) ---- */
 
+/* ---- -Z USER (privs.c) ---- */
+
+struct rec_user {
+	const char *name;
+	unsigned uid, gid;
+};
+/* 0, or -1 after a message (no such user). */
+int privs_lookup(const char *user, struct rec_user *u);
+/* Become USER, keeping CAP_BPF only where the kernel needs it to look up
+ * map_fd (tried first in a child).  0, or -1 after a message. */
+int privs_drop(const struct rec_user *u, int map_fd);
+
 struct rec_config {
 	char **specs;           /* -p, or the default probes */
 	size_t nspecs;
@@ -236,6 +248,8 @@ struct rec_config {
 	uint32_t netns;         /* --netns, 0: any */
 	uint32_t mark, mark_mask;   /* --mark, mask 0: any */
 	bool no_follow;         /* --no-follow */
+	const char *user;       /* -Z: go on as this user once attached */
+	struct rec_user uid;    /* -Z's user, looked up before anything starts */
 	char *cmdline;          /* for the file header */
 };
 
