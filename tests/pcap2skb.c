@@ -188,7 +188,7 @@ static int convert(const struct p2s *o, pcap_t *pc, const char *in, int fd)
 	else
 		err = w ? skbw_close(w) : -EIO;
 	if (err) {
-		skb_warn("write: %s", strerror(-err));
+		skb_warn("%s: %s", o->out && strcmp(o->out, "-") ? o->out : "standard output", strerror(-err));
 		return 2;
 	}
 	return 0;

@@ -15,7 +15,12 @@ veth_pair
 # steady traffic on the veth for the whole script
 ip netns exec "$NS_A" ping -q -i 0.02 10.77.0.2 >/dev/null 2>&1 &
 PINGER=$!
-trap 'kill $PINGER 2>/dev/null; _cleanup' EXIT
+# a small disk that fills up (needs a tmpfs mount)
+SMALL=$TRASH/small
+mkdir -p "$SMALL"
+mount -t tmpfs -o size=128k skbt-small "$SMALL" || SMALL=
+trap 'kill $PINGER 2>/dev/null; [ -z "$SMALL" ] || umount "$SMALL"; _cleanup' EXIT
+export SMALL
 
 # complete FILE: readable to the end; prints its event count
 complete() {
@@ -120,6 +125,21 @@ cmd_write_error() {
 	! pgrep -f "sleep 123$$"
 }
 
+# a full disk: one line naming the file, the summary, status 2; the file
+# reads up to its last complete record
+disk_full() {
+	st=0; timeout 30 skbrec -q -s 1500 -d 20 -o $SMALL/f.skb 2>df.err \
+		--cmd "ip netns exec $NS_A ping -q -c 2000 -i 0.002 -s 1000 10.77.0.2" || st=$?
+	cat df.err
+	test $st = 2
+	grep -qx "skbrec: $SMALL/f.skb: No space left on device" df.err
+	grep -q "^[0-9]* events recorded, [0-9]* lost$" df.err
+	st=0; skbcat -j $SMALL/f.skb >f.json 2>f.err || st=$?
+	cat f.err
+	test $st = 2
+	test "$(grep -c '"type":"event"' f.json)" -gt 20
+}
+
 live() {
 	skbrec -q -o live.skb 2>live.err &
 	rec=$!
@@ -152,6 +172,11 @@ test_expect_success '-C/-W rotate into complete files, keep the last N' 'run_cas
 test_expect_success 'data reaches the file while recording' 'run_case live'
 test_expect_success '-C: a file that cannot be created stops skbrec cleanly' 'run_case rotate_fails'
 test_expect_success '--cmd: a write error stops the command too' 'run_case cmd_write_error'
+if [ -n "$SMALL" ]; then
+	test_expect_success 'a full disk: one clear line, status 2, a readable file' 'run_case disk_full'
+else
+	test_skip 'a full disk: one clear line, status 2, a readable file' "cannot mount a tmpfs"
+fi
 if need_cmd script; then
 	test_expect_success 'terminal: binary output refused, status line unless -q' 'run_case tty'
 else

@@ -81,6 +81,8 @@ struct conv {
 	bool pcapng;
 	bool packet_buffered;   /* -U */
 	bool warned_wall;       /* this input has no wall-clock offset: said so */
+	bool said_write_error;  /* output_failed() reports once */
+	const char *output;     /* -o, NULL: standard output */
 	struct strbuf out;
 	struct ng_sink ng;
 
@@ -167,13 +169,16 @@ static uint64_t take_dropcount(struct conv *c, const struct skb_probe *p)
 }
 
 /* The first write error ends the program: quietly when the reader of our
- * output went away (like grep), else with a message.  0 goes on. */
-static int output_failed(const struct conv *c)
+ * output went away (like grep), else with one message naming the output.
+ * 0 goes on. */
+static int output_failed(struct conv *c)
 {
 	if (!c->out.err)
 		return 0;
-	if (!skb_is_epipe(c->out.err))
-		skb_warn("write error: %s", strerror(c->out.err));
+	if (!skb_is_epipe(c->out.err) && !c->said_write_error)
+		skb_warn("%s: %s", c->output ? c->output : "standard output",
+			 strerror(c->out.err));
+	c->said_write_error = true;
 	return 1;
 }
 
@@ -384,6 +389,7 @@ int main(int argc, char **argv)
 		conv_free(c);
 		return 2;
 	}
+	c->output = output && strcmp(output, "-") ? output : NULL;
 	sb_init_owned(&c->out, OUT_BUF, fd);
 	if (c->pcapng)
 		ng_sink_init(&c->ng, &c->out, c->linktype);

@@ -159,7 +159,9 @@ static int parse_args(struct grep *g, int argc, char **argv)
 static enum stop write_failed(struct grep *g, int err)
 {
 	if (!skb_is_epipe(err)) {
-		skb_warn("%s: %s", g->o.output ? g->o.output : "standard output", strerror(-err));
+		const char *o = g->o.output;
+
+		skb_warn("%s: %s", o && strcmp(o, "-") ? o : "standard output", strerror(-err));
 		g->status = 2;
 	}
 	return STOP_WRITE;
