@@ -9,7 +9,7 @@ pkgs=(
 	make gcc clang llvm pkg-config
 	bpftool libbpf-dev libelf-dev zlib1g-dev libpcap-dev
 	tcpdump tshark iproute2 nftables iputils-ping netcat-openbsd
-	python3 procps jq iperf3 time
+	python3 procps jq iperf3 time valgrind
 )
 
 missing=()
