@@ -28,6 +28,7 @@ test_expect_success 'readers: missing file, folder, bad numbers, bad expression'
 	bad 2 "^skbgrep: -m: .99999999999999999999. is not a number$" skbgrep -m 99999999999999999999 in.skb &&
 	bad 2 "^skbgrep: -f .tcp port.: .*syntax error" skbgrep -f "tcp port" in.skb &&
 	bad 2 "^skbcat: -c: .-1. is not a number$" skbcat -c -1 in.skb &&
+	bad 2 "^skbgrep: --since: .0226-12-01. is not a time" skbgrep --since 0226-12-01 in.skb &&
 	bad 2 "^skb2pcap: unknown option" skb2pcap --no-such-option in.skb
 '
 

@@ -112,8 +112,14 @@ static int parse_date(const char *s, struct when *out)
 	time_t t = utc ? timegm(&tm) : mktime(&tm);
 	if (t == (time_t)-1 && !(y == 1969 && mo == 12 && d == 31))
 		return -1;
+	/* years 0000..9999 reach past the signed 64-bit nanoseconds (1678 to
+	 * 2262): those are refused, not wrapped around */
+	int64_t ns;
+	if (__builtin_mul_overflow((int64_t)t - off, NS_PER_SEC, &ns) ||
+	    __builtin_add_overflow(ns, frac, &ns))
+		return -1;
 	out->wall = true;
-	out->ns = ((int64_t)t - off) * NS_PER_SEC + frac;
+	out->ns = ns;
 	return 0;
 }
 
