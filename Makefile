@@ -182,7 +182,7 @@ $(O)/pcap2skb: $(O)/tests/pcap2skb.o $(O)/libskb.a
 # The -f translator against libpcap, run by the kernel (tests/t1195): built
 # with skbrec, from skbrec's own translation code.
 $(O)/tests/xlate-diff: $(O)/tests/skbrec/xlate-diff.o $(O)/tests/skbrec/xlate-diff-pcap.o \
-		$(O)/cmd/skbrec/xlate.o \
+		$(O)/tests/skbrec/xlate-load.o $(O)/cmd/skbrec/xlate.o \
 		$(O)/cmd/skbrec/filter.o $(O)/libskb.a
 	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(BPF_LIBS) $(PCAP_LIBS) -lz
 

@@ -5,7 +5,9 @@
 # by the kernel's verifier and JIT (a BPF_PROG_TYPE_SYSCALL program under
 # BPF_PROG_TEST_RUN), must answer as pcap_offline_filter() on thousands of
 # packets: awkward frames (802.3, 802.1Q, QinQ, 1514 bytes), real captures,
-# their truncations and random bytes (tests/skbrec/xlate-diff.c).
+# their truncations and random bytes (tests/skbrec/xlate-diff.c).  Classic
+# programs found by fuzzing (tests/fixtures/xlate/) must be refused with a
+# reason or verified.
 . "$(dirname "$0")/lib.sh"
 
 if [ ! -x "$BUILD/tests/xlate-diff" ] || ! need_bpf || ! need_cmd python3; then
@@ -34,6 +36,12 @@ test_expect_success 'the -f translator agrees with pcap_offline_filter on every 
 	grep -q "ip broadcast. not supported" "$TRASH/err" &&
 	grep -q "ip protochain 6.: cannot run in the kernel: .*protochain" "$TRASH/err" &&
 	test "$(wc -l <"$TRASH/err")" = 2
+'
+
+# classic programs fuzzing found (make fuzz, tests/fuzz/fuzz-xlate.c):
+# refused with a reason, or verified
+test_expect_success 'programs found by fuzzing: refused with a reason or verified' '
+	"$BUILD/tests/xlate-diff" --cbpf "$TOP"/tests/fixtures/xlate/*.cbpf
 '
 
 test_done

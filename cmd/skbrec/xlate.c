@@ -258,10 +258,41 @@ static int one(struct xl *x, const struct cbpf_insn *f, size_t pc, size_t n,
 	return bad(err, errn, pc, "unknown instruction class");
 }
 
+/* live[pc]: some path from the start reaches pc (classic jumps only go
+ * forward, so one pass in order sees every way in first).  Jumps out of the
+ * program are refused later, by one(), on the live instruction. */
+static void mark_live(const struct cbpf_insn *prog, size_t n, bool *live)
+{
+	live[0] = true;
+	for (size_t pc = 0; pc < n; pc++) {
+		const struct cbpf_insn *c = &prog[pc];
+
+		if (!live[pc])
+			continue;
+		if (BPF_CLASS(c->code) == BPF_RET)
+			continue;
+		if (BPF_CLASS(c->code) != BPF_JMP) {
+			if (pc + 1 < n)
+				live[pc + 1] = true;
+			continue;
+		}
+		if (BPF_OP(c->code) == BPF_JA) {
+			if ((uint64_t)pc + 1 + c->k < n)
+				live[pc + 1 + c->k] = true;
+			continue;
+		}
+		if (pc + 1 + c->jt < n)
+			live[pc + 1 + c->jt] = true;
+		if (pc + 1 + c->jf < n)
+			live[pc + 1 + c->jf] = true;
+	}
+}
+
 int xlate_cbpf(const struct cbpf_insn *prog, size_t n, uint32_t maxlen,
 	       struct bpf_insn **out, size_t *nout, char *err, size_t errn)
 {
 	struct xl x = { 0 };
+	bool *live = NULL;
 	int rc = -1;
 
 	*out = NULL;
@@ -278,9 +309,15 @@ int xlate_cbpf(const struct cbpf_insn *prog, size_t n, uint32_t maxlen,
 	emit(&x, ins(BPF_ALU | BPF_MOV | BPF_K, RX, 0, 0, 0));
 	for (int i = 0; i < BPF_MEMWORDS; i += 2)
 		emit(&x, ins(BPF_ST | BPF_MEM | BPF_DW, 10, 0, (int16_t)(MEM_OFF + 4 * i), 0));
+	live = calloc(n, sizeof(*live));
+	if (!live)
+		goto out;
+	mark_live(prog, n, live);
 	for (size_t pc = 0; pc < n; pc++) {
 		x.start[pc] = x.n;
-		if (one(&x, &prog[pc], pc, n, maxlen, err, errn))
+		/* code no jump reaches is left out: the verifier refuses
+		 * unreachable instructions */
+		if (live[pc] && one(&x, &prog[pc], pc, n, maxlen, err, errn))
 			goto out;
 	}
 	/* falling off the end cannot happen (the last instruction must be a
@@ -310,6 +347,7 @@ int xlate_cbpf(const struct cbpf_insn *prog, size_t n, uint32_t maxlen,
 out:
 	if (rc && !*err)
 		snprintf(err, errn, "out of memory");
+	free(live);
 	free(x.v);
 	free(x.start);
 	free(x.fix);

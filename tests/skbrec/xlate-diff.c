@@ -17,6 +17,7 @@
  * all agree, 1 otherwise, 77 when the kernel cannot run syscall programs.
  */
 #include "../../cmd/skbrec/skbrec.h"
+#include "xlate-load.h"
 
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -105,57 +106,15 @@ static void add_random(unsigned n)
 	}
 }
 
-/*
- * The wrapper: copy the packet out of the context into a map value (the
- * translated code reads a map value, as in skbrec), then call it.
- *   r6 = ctx; r0 = lookup(map, 0); if !r0 exit 0
- *   probe_read_kernel(r0, MAXLEN, ctx + 16)
- *   r0 = match(value, ctx->caplen, ctx->wirelen, ctx->l2); exit
- */
 static int load_prog(int map_fd, const struct rec_filter *f)
 {
-	struct bpf_insn head[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 6, .src_reg = 1 },
-		{ .code = BPF_ST | BPF_MEM | BPF_W, .dst_reg = 10, .off = -4, .imm = 0 },
-		{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .src_reg = BPF_PSEUDO_MAP_FD,
-		  .imm = map_fd },
-		{ 0 },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 2, .src_reg = 10 },
-		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 2, .imm = -4 },
-		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_map_lookup_elem },
-		{ .code = BPF_JMP | BPF_JNE | BPF_K, .dst_reg = 0, .off = 2, .imm = 0 },
-		{ .code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 7, .src_reg = 0 },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 1, .src_reg = 7 },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 2, .imm = MAXLEN },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 3, .src_reg = 6 },
-		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 3, .imm = 16 },
-		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_probe_read_kernel },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 1, .src_reg = 7 },
-		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 2, .src_reg = 6, .off = 0 },
-		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 3, .src_reg = 6, .off = 4 },
-		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 4, .src_reg = 6, .off = 8 },
-		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 1 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	size_t nh = sizeof(head) / sizeof(head[0]), n = nh + f->n;
-	struct bpf_insn *v = malloc(n * sizeof(*v));
 	static char log[1 << 20];
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = sizeof(log), .log_level = 1,
-		    .prog_flags = BPF_F_SLEEPABLE);   /* syscall programs must be */
-	int fd;
+	int fd = xlate_load(map_fd, f->insns, f->n, MAXLEN, log, sizeof(log));
 
-	if (!v)
-		return -1;
-	memcpy(v, head, sizeof(head));
-	memcpy(v + nh, f->insns, f->n * sizeof(*v));
-	fd = bpf_prog_load(BPF_PROG_TYPE_SYSCALL, "xlate", "Dual MIT/GPL", v, n, &o);
 	if (fd < 0 && errno != EINVAL && errno != EPERM && errno != EOPNOTSUPP)
 		fprintf(stderr, "%s\n", log);
 	if (fd < 0 && getenv("XLATE_DIFF_LOG"))
 		fprintf(stderr, "%s\n", log);
-	free(v);
 	return fd;
 }
 
@@ -175,6 +134,50 @@ static int kernel_match(int fd, const struct pkt *p, uint32_t skip, uint32_t l2)
 }
 
 
+/*
+ * xlate-diff --cbpf FILE...: raw classic programs (8 bytes an instruction,
+ * as fuzz-xlate reads them; the inputs fuzzing found): each must be refused
+ * with a reason or be accepted by the verifier.  0 all did, 1 otherwise.
+ */
+static int cbpf_files(int map_fd, int n, char **files)
+{
+	static char log[1 << 20];
+	int rc = 0;
+
+	for (int i = 0; i < n; i++) {
+		static struct cbpf_insn prog[BPF_MAXINSNS + 1];
+		struct bpf_insn *out = NULL;
+		size_t nout = 0, ni;
+		char err[256] = "";
+		FILE *f = fopen(files[i], "rb");
+		int fd;
+
+		if (!f) {
+			fprintf(stderr, "%s: %s\n", files[i], strerror(errno));
+			return 2;
+		}
+		ni = fread(prog, sizeof(prog[0]), BPF_MAXINSNS + 1, f);
+		fclose(f);
+		if (xlate_cbpf(prog, ni, MAXLEN, &out, &nout, err, sizeof(err))) {
+			printf("%s: refused: %s\n", files[i], err);
+			if (!*err)
+				rc = 1;
+			continue;
+		}
+		fd = xlate_load(map_fd, out, nout, MAXLEN, log, sizeof(log));
+		if (fd < 0) {
+			printf("%s: the verifier refuses the translation: %s\n%s\n", files[i],
+			       strerror(errno), log);
+			rc = 1;
+		} else {
+			printf("%s: verified (%zu instructions)\n", files[i], nout);
+			close(fd);
+		}
+		free(out);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	char line[512];
@@ -182,8 +185,16 @@ int main(int argc, char **argv)
 	FILE *ef;
 	int map_fd;
 
+	if (argc >= 2 && !strcmp(argv[1], "--cbpf")) {
+		map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xlate", 4, 2 * MAXLEN + 64, 1, NULL);
+		if (map_fd < 0) {
+			fprintf(stderr, "xlate-diff: cannot create a map: %s\n", strerror(errno));
+			return 77;
+		}
+		return cbpf_files(map_fd, argc - 2, argv + 2);
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: xlate-diff EXPRS PCAP...\n");
+		fprintf(stderr, "usage: xlate-diff EXPRS PCAP... | xlate-diff --cbpf FILE...\n");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++)
