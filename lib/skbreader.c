@@ -2,9 +2,10 @@
 /*
  * skbreader.c - streaming .skb reader.
  *
- * Constant memory: one buffer of decoded bytes (a little more than the
- * largest record allowed), refilled from the fd, through zlib when the
- * stream holds gzip members.  Records are parsed in place; every length is
+ * Constant memory: one buffer of decoded bytes, refilled from the fd,
+ * through zlib when the stream holds gzip members.  It starts small and
+ * grows only as far as the largest record met needs (at most a little more
+ * than the largest record allowed), so small inputs cost little.  Records are parsed in place; every length is
  * checked against the record and the record against the buffer before a
  * byte is read.  Damage stops the reader with "NAME: offset N: what", after
  * every complete record before it has been returned.
@@ -25,7 +26,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define RBUF_SIZE (SKB_RECORD_MAX + (256u << 10))
+#define RBUF_SIZE (SKB_RECORD_MAX + (256u << 10))  /* the most buf grows to */
+#define RBUF_INIT (128u << 10)              /* where it starts */
+#define RBUF_SLACK (64u << 10)              /* room kept past a record */
 #define ZIN_READ  (128u << 10)              /* one read() of raw input */
 #define ZIN_CAP   (RBUF_SIZE + ZIN_READ)    /* raw input incl. handed-back bytes */
 
@@ -125,14 +128,14 @@ struct skb_reader {
 	bool own_fd;
 	char *name;
 	uint8_t *buf;
-	size_t pos, end;
+	size_t cap, pos, end;   /* buf[pos..end) unread, of cap bytes */
 	uint64_t buf_off;       /* stream offset of buf[0] (decoded bytes) */
 	bool fd_eof;
 	/* gzip members */
 	bool gz, gz_seen, z_init;
 	z_stream z;
 	uint8_t *zin;
-	size_t zin_pos, zin_end;
+	size_t zin_cap, zin_pos, zin_end;
 	/* state */
 	int failed;
 	bool any_section, in_section, ended;
@@ -190,25 +193,33 @@ void skbr_set_idle(struct skb_reader *r, void (*fn)(void *arg), void *arg)
  * fd.  Plain records are copied from here into buf; gzip members are
  * inflated from zin into buf.
  */
-static int zin_alloc(struct skb_reader *r)
+/* zin can hold at least n bytes; it grows by doubling up to ZIN_CAP. */
+static int zin_alloc(struct skb_reader *r, size_t n)
 {
-	if (!r->zin && !(r->zin = malloc(ZIN_CAP)))
+	if (r->zin_cap >= n)
+		return 0;
+	size_t cap = r->zin_cap ? 2 * r->zin_cap : ZIN_READ;
+	cap = cap < n ? n : cap > ZIN_CAP ? ZIN_CAP : cap;
+	uint8_t *z = realloc(r->zin, cap);
+	if (!z)
 		return fail(r, r->buf_off + r->end, "out of memory");
+	r->zin = z;
+	r->zin_cap = cap;
 	return 0;
 }
 
 /* Make sure zin holds at least `want` bytes unless the fd is at its end. */
 static int zin_fill(struct skb_reader *r, size_t want)
 {
-	if (zin_alloc(r))
-		return -1;
 	while (r->zin_end - r->zin_pos < want && !r->fd_eof) {
 		if (r->zin_pos) {
 			memmove(r->zin, r->zin + r->zin_pos, r->zin_end - r->zin_pos);
 			r->zin_end -= r->zin_pos;
 			r->zin_pos = 0;
 		}
-		size_t room = ZIN_CAP - r->zin_end;
+		if (zin_alloc(r, r->zin_end + ZIN_READ < ZIN_CAP ? r->zin_end + ZIN_READ : ZIN_CAP))
+			return -1;
+		size_t room = r->zin_cap - r->zin_end;
 		ssize_t k = read_some(r, r->zin + r->zin_end, room < ZIN_READ ? room : ZIN_READ);
 		if (k < 0)
 			return fail(r, r->buf_off + r->end, "read error: %s", strerror(errno));
@@ -222,9 +233,9 @@ static int zin_fill(struct skb_reader *r, size_t want)
 /* Switch to gzip: the raw bytes buf[pos..end) go back in front of zin. */
 static int start_gzip(struct skb_reader *r)
 {
-	if (zin_alloc(r))
-		return -1;
 	size_t n = r->end - r->pos, left = r->zin_end - r->zin_pos;
+	if (zin_alloc(r, n + left))
+		return -1;
 	memmove(r->zin + n, r->zin + r->zin_pos, left);
 	memcpy(r->zin, r->buf + r->pos, n);
 	r->zin_pos = 0;
@@ -250,10 +261,10 @@ static int inflate_more(struct skb_reader *r)
 		r->z.next_in = r->zin + r->zin_pos;
 		r->z.avail_in = (uInt)(r->zin_end - r->zin_pos);
 		r->z.next_out = r->buf + r->end;
-		r->z.avail_out = (uInt)(RBUF_SIZE - r->end);
+		r->z.avail_out = (uInt)(r->cap - r->end);
 		int zr = inflate(&r->z, Z_NO_FLUSH);
 		r->zin_pos = r->zin_end - r->z.avail_in;
-		r->end = RBUF_SIZE - r->z.avail_out;
+		r->end = r->cap - r->z.avail_out;
 		if (zr == Z_STREAM_END) {
 			/* Member done: another member, plain records, or the end follow. */
 			if (zin_fill(r, 2))
@@ -278,18 +289,29 @@ static int inflate_more(struct skb_reader *r)
 static ssize_t fill(struct skb_reader *r, size_t need)
 {
 	while (r->end - r->pos < need) {
-		if (r->pos && RBUF_SIZE - r->pos < need + (64u << 10)) {
+		/* need + slack past pos: the record fits, and each refill has
+		 * room (need <= SKB_RECORD_MAX, so within RBUF_SIZE) */
+		size_t want = need + RBUF_SLACK;
+		if (r->pos && r->cap - r->pos < want) {
 			memmove(r->buf, r->buf + r->pos, r->end - r->pos);
 			r->end -= r->pos;
 			r->buf_off += r->pos;
 			r->pos = 0;
+		}
+		if (r->cap - r->pos < want) {
+			size_t cap = 2 * r->cap < want ? want : 2 * r->cap;
+			uint8_t *b = realloc(r->buf, cap < RBUF_SIZE ? cap : RBUF_SIZE);
+			if (!b)
+				return fail(r, r->buf_off + r->end, "out of memory");
+			r->buf = b;
+			r->cap = cap < RBUF_SIZE ? cap : RBUF_SIZE;
 		}
 		if (r->gz) {
 			if (inflate_more(r))
 				return -1;
 			continue;
 		}
-		size_t room = RBUF_SIZE - r->end;
+		size_t room = r->cap - r->end;
 		if (r->zin_pos < r->zin_end) {
 			size_t n = r->zin_end - r->zin_pos;
 			n = n < room ? n : room;
@@ -665,7 +687,8 @@ struct skb_reader *skbr_open_fd(int fd, const char *name)
 		return NULL;
 	r->fd = fd;
 	r->name = strdup(name ? name : "-");
-	r->buf = malloc(RBUF_SIZE);
+	r->cap = RBUF_INIT;
+	r->buf = malloc(r->cap);
 	if (!r->name || !r->buf) {
 		skbr_close(r);
 		return NULL;
