@@ -10,6 +10,8 @@
 #                   make, make check and make install still succeed.
 #   make check      build and run every test (tests/run.sh), ends "N passed, N failed"
 #   make SAN=1      build with ASan+UBSan (into build-san unless O= is given)
+#   make fuzz       libFuzzer targets (tests/fuzz/) built into build-fuzz, each
+#                   run for FUZZ_SECONDS (default 60); fails on any crash
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install the Debian packages needed to build and test
 #   make demo       record a little real traffic and show it
@@ -19,6 +21,8 @@ VERSION := 0.1.0
 SAN     ?= 0
 ifeq ($(SAN),1)
 O       ?= build-san
+else ifeq ($(SAN),fuzz)
+O       ?= build-fuzz
 else
 O       ?= build
 endif
@@ -46,6 +50,14 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Ilib -I$(O) -I$(O)/bpf \
 ifeq ($(SAN),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDSAN := -fsanitize=address,undefined
+endif
+# libFuzzer targets (make fuzz): everything built by clang with coverage
+# for the fuzzer, ASan and UBSan, into build-fuzz.
+ifeq ($(SAN),fuzz)
+CC := $(CLANG)
+ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=all
+LDSAN := -fsanitize=fuzzer,address,undefined
 endif
 
 PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
@@ -190,6 +202,32 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(O)/libskb.a
 	@mkdir -p $(dir $@)
 	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(LIBS_READER)
 
+# Fuzz targets (tests/fuzz/fuzz-NAME.c): each links lib and the parts of a
+# program it drives.  `make fuzz` builds them with SAN=fuzz and runs each
+# for FUZZ_SECONDS (tests/fuzz/run.sh: seeds, crashes, executions).
+FUZZ_SECONDS ?= 60
+FUZZ_PARTS_reader  := cmd/skbcat/render_text cmd/skbcat/render_json cmd/skbcat/timefmt \
+                      cmd/skbcat/flows
+FUZZ_PARTS_pcap    := cmd/skb2pcap/pcap_sink cmd/skb2pcap/pcapng_sink
+FUZZ_PARTS_options := cmd/skbgrep/when
+FUZZ_PARTS_xlate   := cmd/skbrec/xlate cmd/skbrec/filter tests/skbrec/xlate-load
+FUZZ_LIBS_xlate    := $(BPF_LIBS)
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_PROGS := $(FUZZ_NAMES:%=$(O)/fuzz/fuzz-%)
+$(O)/tests/fuzz/%.o: ALL_CFLAGS += -Icmd/skbcat -Icmd/skb2pcap -Icmd/skbgrep -Icmd/skbrec
+define fuzz_rule
+$(O)/fuzz/fuzz-$(1): $(O)/tests/fuzz/fuzz-$(1).o $(FUZZ_PARTS_$(1):%=$(O)/%.o) $(O)/libskb.a
+	@mkdir -p $$(dir $$@)
+	$$(call msg,LINK,$$@)$$(CC) $$(LDSAN) $$(LDFLAGS) -o $$@ $$^ $(FUZZ_LIBS_$(1)) $$(PCAP_LIBS) -lz
+endef
+$(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n))))
+fuzz-build: $(FUZZ_PROGS)
+
+fuzz:
+	$(Q)bash scripts/deps.sh
+	$(Q)$(MAKE) --no-print-directory SAN=fuzz fuzz-build
+	$(Q)bash tests/fuzz/run.sh $(abspath $(if $(filter fuzz,$(SAN)),$(O),build-fuzz)) $(FUZZ_SECONDS)
+
 # check and demo install missing dependencies first, so each works as the
 # first command typed on a fresh clone.
 check:
@@ -228,11 +266,11 @@ else
 endif
 
 clean:
-	rm -rf build build-san $(O)
+	rm -rf build build-san build-fuzz $(O)
 
 FORCE:
 
-.PHONY: all bench check deps demo install clean skbrec-not-built FORCE
+.PHONY: all bench check deps demo fuzz fuzz-build install clean skbrec-not-built FORCE
 .DELETE_ON_ERROR:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
