@@ -5,10 +5,10 @@
  *
  * What the recording still needs after that: the ring buffer (memory mapped
  * already), and BPF map lookups on file descriptors it holds (loss
- * counters, stacks).  Kernels since 6.5 check a map fd's own permissions
- * for those; older ones refuse every bpf() call without CAP_BPF when
- * unprivileged BPF is disabled (Debian's default).  A child tries the lookup
- * as USER first: where it fails, CAP_BPF is kept, and nothing else.
+ * counters, stacks).  Recent kernels check the map fd's own permissions for
+ * those; a kernel may instead refuse every bpf() call without CAP_BPF when
+ * unprivileged BPF is disabled.  A child tries the lookup as USER first:
+ * where it fails, CAP_BPF is kept, and nothing else.
  */
 #include "skbrec.h"
 #include "cli.h"
