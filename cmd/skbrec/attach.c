@@ -492,6 +492,12 @@ static void kprobe_why(struct rec_bpf *b, int err, char *buf, size_t sz)
 	if (access(KPROBE_PMU, F_OK))
 		snprintf(buf, sz, "this kernel has no kprobes (CONFIG_KPROBES/"
 			 "CONFIG_KPROBE_EVENTS not set: %s missing)", KPROBE_PMU);
+	else if (!b->kprobe_ok && libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE,
+							 BPF_FUNC_get_attach_cookie, NULL) == 0)
+		/* 5.10: the probe's config word travels as the attach cookie */
+		snprintf(buf, sz, "this kernel lacks bpf_get_attach_cookie (Linux 5.15+), which "
+			 "skbrec's kprobes need; fentry/fexit, where the kernel has them, "
+			 "do without (not with --no-fentry)");
 	else if (!b->kprobe_ok)
 		snprintf(buf, sz, "kprobe programs do not load on this kernel (%s)",
 			 errstr(b->kprobe_err));
