@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Install what the VM tests (tests/vm/run.sh, t5xxx) need and fetch their
-# pinned Debian 6.1 kernel into the cache, so `make check` never downloads.
+# pinned Debian kernels (5.10, 6.1, 6.12) into the cache, so `make check`
+# never downloads.
 # Idempotent: quiet and fast when everything is already there.  A kernel
 # that cannot be fetched is reported, not fatal: the VM tests then skip.
 set -euo pipefail
 
-pkgs=(qemu-system-x86 busybox-static xz-utils)
+pkgs=(qemu-system-x86 busybox-static xz-utils zstd)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -24,5 +25,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-"$(dirname "$0")/../tests/vm/run.sh" --prepare ||
-	echo "deps-vm.sh: the VM tests will skip (see the reason above)" >&2
+# the kernel matrix (docs/kernels.md): each kernel fetched once, cached
+for k in 5.10 6.1 6.12; do
+	SKBT_VM_KERNEL=$k "$(dirname "$0")/../tests/vm/run.sh" --prepare ||
+		echo "deps-vm.sh: the VM tests on $k will skip (see the reason above)" >&2
+done

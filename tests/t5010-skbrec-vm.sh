@@ -7,7 +7,7 @@
 # records the same events through kprobes; kr:ip_rcv pairs with k:ip_rcv;
 # a glob over functions attaches and records; `skbrec -l` agrees with the
 # kernel's BTF.  One VM boot (tests/vm/skbrec-guest.sh) records it all;
-# the checks run here.  tests/t1150-skbrec-vm.sh covers more mechanisms
+# the checks run here.  tests/t5100-kernel-matrix.sh covers more mechanisms
 # on loopback traffic.
 . "$(dirname "$0")/lib.sh"
 

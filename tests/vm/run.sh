@@ -2,14 +2,18 @@
 # SPDX-License-Identifier: MIT
 # tests/vm/run.sh [--prepare|--kernel-release|--vmlinux|--help] CMD [ARG...]
 #
-# Runs CMD as root inside a throw-away VM booted on a pinned Debian 6.1
-# kernel, so that code paths this host's kernel lacks (kprobes, kretprobes,
-# fentry) get exercised by `make check`.
+# Runs CMD as root inside a throw-away VM booted on a pinned Debian kernel
+# (6.1 by default; SKBT_VM_KERNEL=5.10 or 6.12 for the others of the
+# matrix), so that code paths this host's kernel lacks (kprobes,
+# kretprobes, fentry, kprobe-multi) and older and newer kernels get
+# exercised by `make check`.
 #
 #   - qemu-system-x86_64 with TCG (no KVM needed), 2 vCPUs, 1 GiB.
 #   - The kernel is Debian's own linux-image-$SKBT_VM_KABI package (BTF,
 #     kprobes, fentry, BPF JIT), fetched once with `apt-get download` into
-#     $SKBT_VM_CACHE and booted as an uncompressed vmlinux through PVH
+#     $SKBT_VM_CACHE (from its suite, bullseye, bookworm or trixie, with
+#     their security updates, through private apt lists in the cache),
+#     SHA-256 checked, and booted as an uncompressed vmlinux through PVH
 #     (decompressing the bzImage under TCG would cost seconds per boot).
 #   - The guest's / is the host's / over 9p, read-only, under a tmpfs
 #     overlay: the freshly built tree ($TOP, $BUILD, even under /tmp), the
@@ -35,6 +39,7 @@
 # Environment:
 #   SKBT_VM_CACHE    cache folder (default /var/cache/skbtools-vm when
 #                    writable, else ${XDG_CACHE_HOME:-~/.cache}/skbtools-vm)
+#   SKBT_VM_KERNEL   5.10, 6.1 (default) or 6.12: which pinned kernel
 #   SKBT_VM_KABI     kernel ABI name (default below), SKBT_VM_KVER its
 #                    exact Debian version; SKBT_VM_DEB a local .deb instead
 #   SKBT_VM_MEM      guest RAM (1G)         SKBT_VM_SMP  vCPUs (2)
@@ -47,13 +52,31 @@
 # guest also gets SKBT_IN_VM=1.
 set -euo pipefail
 
-# The pinned kernel.  Debian's security archive keeps only the newest
-# build of each package; when this one disappears, --prepare says so and
-# the VM tests skip.  Bump all three together (apt-cache show gives them):
+# The pinned kernels.  Debian's security archive keeps only the newest
+# build of each package; when one disappears, --prepare says so and the VM
+# tests of that kernel skip.  Bump the three of a kernel together (apt-cache
+# show gives them; docs/kernels.md, "Moving a pin"):
 #   apt-cache policy 'linux-image-6.1.0-*-amd64'
-KABI_DEFAULT=6.1.0-56-amd64
-KVER_DEFAULT=6.1.192-2
-KSHA256_DEFAULT=a86e2049672f52354c4536a089203b6c82639420424d31c91cf31a181fd4d8f1
+case ${SKBT_VM_KERNEL:-6.1} in
+5.10)
+	SUITE=bullseye
+	KABI_DEFAULT=5.10.0-46-amd64
+	KVER_DEFAULT=5.10.262-1
+	KSHA256_DEFAULT=6d89bdf9a7c4458c64de7221edfb8e7b2c3279012636e4bb9d6bba4e6b7a67eb ;;
+6.1)
+	SUITE=bookworm
+	KABI_DEFAULT=6.1.0-56-amd64
+	KVER_DEFAULT=6.1.192-2
+	KSHA256_DEFAULT=a86e2049672f52354c4536a089203b6c82639420424d31c91cf31a181fd4d8f1 ;;
+6.12)
+	SUITE=trixie
+	KABI_DEFAULT=6.12.118+deb13-amd64
+	KVER_DEFAULT=6.12.118-1
+	KSHA256_DEFAULT=57dee9124ac6c57b75a8aed09052245942027dd46649d3d02285c35c11cfda98 ;;
+*)
+	echo "vm: SKBT_VM_KERNEL=$SKBT_VM_KERNEL: not one of 5.10 6.1 6.12" >&2
+	exit 2 ;;
+esac
 
 KABI=${SKBT_VM_KABI:-$KABI_DEFAULT}
 KVER=${SKBT_VM_KVER:-$KVER_DEFAULT}
@@ -81,7 +104,7 @@ fetch_kernel() {
 	local deb dl=$CACHE/dl off
 	[ -e "$KROOT/.done" ] && return 0
 	command -v dpkg-deb >/dev/null || skip "no dpkg-deb to unpack the kernel package"
-	rm -rf "$KROOT"
+	rm -rf "$KROOT" "$KROOT.tmp"
 	if [ -n "${SKBT_VM_DEB:-}" ]; then
 		deb=$SKBT_VM_DEB
 		[ -r "$deb" ] || skip "SKBT_VM_DEB=$deb is not readable"
@@ -93,9 +116,10 @@ fetch_kernel() {
 		echo "vm: fetching $KPKG=$KVER into $CACHE" >&2
 		# as root, apt would hand the download to its _apt user, which
 		# may not be able to write into the cache
-		local sandbox=()
+		local sandbox=() apto=()
 		[ "$(id -u)" = 0 ] && sandbox=(-o APT::Sandbox::User=root)
-		(cd "$dl" && apt-get download -q "${sandbox[@]}" "$KPKG=$KVER" \
+		suite_lists apto
+		(cd "$dl" && apt-get download -q "${sandbox[@]}" ${apto[@]+"${apto[@]}"} "$KPKG=$KVER" \
 			>/dev/null 2>"$dl/apt.err") ||
 			skip "kernel $KPKG=$KVER cannot be fetched ($(tail -n1 "$dl/apt.err"));" \
 				"pin a version apt offers in tests/vm/run.sh, or set SKBT_VM_DEB"
@@ -108,21 +132,63 @@ fetch_kernel() {
 	mkdir -p "$KROOT.tmp"
 	dpkg-deb -x "$deb" "$KROOT.tmp" || fail "$deb: cannot unpack"
 	[ -z "${SKBT_VM_DEB:-}" ] && rm -f "$deb"
+	# merged /usr (trixie on): the modules and /boot's files under usr/
+	[ -d "$KROOT.tmp/lib/modules" ] || [ ! -d "$KROOT.tmp/usr/lib/modules" ] ||
+		ln -s usr/lib "$KROOT.tmp/lib"
 	[ -d "$KROOT.tmp/lib/modules/$KABI" ] || fail "$deb: has no lib/modules/$KABI"
+	# xz-compressed modules (trixie on): busybox's modprobe wants plain .ko
+	if find "$KROOT.tmp/lib/modules/" -name '*.ko.xz' -print -quit | grep -q .; then
+		find "$KROOT.tmp/lib/modules/" -name '*.ko.xz' -print0 |
+			xargs -0 -r -P "$(nproc)" -n 64 xz -d || fail "$deb: cannot unpack its modules"
+	fi
 	# modules.dep + modules.alias, for busybox modprobe in the initramfs
 	# and for the guest kernel's request_module() (veth, ...).
 	"$BUSYBOX" depmod -b "$KROOT.tmp" "$KABI" || fail "depmod failed"
 	# Debian's bzImage holds an xz stream; the kernel is built with
 	# CONFIG_PVH, so qemu can start the ELF vmlinux inside it directly.
-	off=$(LC_ALL=C grep -abo $'\xfd7zXZ' "$KROOT.tmp/boot/vmlinuz-$KABI" | head -n1 | cut -d: -f1)
-	[ -n "$off" ] || fail "vmlinuz-$KABI: no xz stream found"
-	# xz stops at the end of its stream and complains about the trailer.
-	tail -c +$((off + 1)) "$KROOT.tmp/boot/vmlinuz-$KABI" | xz -dc >"$KROOT.tmp/vmlinux" 2>/dev/null || true
+	# (an xz stream up to 6.1, zstd from 6.12 on)
+	local z=$KROOT.tmp/boot/vmlinuz-$KABI unz
+	off=$(LC_ALL=C grep -abo $'\xfd7zXZ' "$z" | head -n1 | cut -d: -f1 || :)
+	unz="xz -dc"
+	if [ -z "$off" ]; then
+		off=$(LC_ALL=C grep -abo $'\x28\xb5\x2f\xfd' "$z" | head -n1 | cut -d: -f1 || :)
+		unz="zstd -dcq"
+		command -v zstd >/dev/null || skip "no zstd to unpack vmlinuz-$KABI (scripts/deps-vm.sh installs it)"
+	fi
+	[ -n "$off" ] || fail "vmlinuz-$KABI: no xz or zstd stream found"
+	# the decompressor stops at the end of its stream and complains about
+	# the trailer
+	tail -c +$((off + 1)) "$z" | $unz >"$KROOT.tmp/vmlinux" 2>/dev/null || true
 	[ "$(head -c 4 "$KROOT.tmp/vmlinux" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] ||
-		fail "vmlinuz-$KABI: the xz stream is not an ELF vmlinux"
+		fail "vmlinuz-$KABI: the compressed stream is not an ELF vmlinux"
 	rm -f "$KROOT.tmp/boot/vmlinuz-$KABI"
 	touch "$KROOT.tmp/.done"
 	mv "$KROOT.tmp" "$KROOT"
+}
+
+# suite_lists ARRAY: apt options (into the named array) that read the
+# pinned kernel's suite and its security updates from private lists in the
+# cache, made once; none for the host's own suite.  Skips when the archive
+# cannot be reached.
+suite_lists() {
+	local -n o=$1
+	local host uri sec lists=$CACHE/apt-$SUITE
+	host=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	[ "$SUITE" = "$host" ] && return 0
+	uri=$(awk '/^URIs:/ { print $2; exit } /^deb / { print $2; exit }' \
+		/etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n1)
+	uri=${uri:-http://deb.debian.org/debian}
+	sec=${uri%/debian}/debian-security
+	mkdir -p "$lists/lists/partial"
+	printf 'deb %s %s main\ndeb %s %s-security main\n' "$uri" "$SUITE" "$sec" "$SUITE" \
+		>"$lists/sources.list"
+	o=(-o "Dir::Etc::sourcelist=$lists/sources.list" -o Dir::Etc::sourceparts=-
+	   -o "Dir::State::Lists=$lists/lists")
+	if [ ! -e "$lists/.done" ]; then
+		apt-get "${o[@]}" update -q >/dev/null 2>"$lists/update.err" ||
+			skip "the $SUITE archive cannot be reached ($(tail -n1 "$lists/update.err"))"
+		touch "$lists/.done"
+	fi
 }
 
 # Modules stage 1 needs to reach the host's root, dependencies first.
@@ -147,6 +213,7 @@ build_initrd() {
 		done
 	done
 	cp "$MODDIR"/modules.dep "$MODDIR"/modules.alias "$d/lib/modules/$KABI/"
+	cp "$MODDIR"/modules.builtin "$d/lib/modules/$KABI/" 2>/dev/null || :
 	stage1 >"$d/init"
 	stage2 >"$d/stage2"
 	chmod 755 "$d/init" "$d/stage2"
@@ -166,7 +233,11 @@ stage1() {
 export PATH=/bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 die() { echo "vm stage1: \$*"; poweroff -f; }
-for m in $INITRD_MODS; do modprobe \$m || die "modprobe \$m"; done
+# (built into some kernels: virtio_pci in 6.12)
+for m in $INITRD_MODS; do
+	grep -q "/\$m.ko\$" /lib/modules/$KABI/modules.builtin 2>/dev/null ||
+		modprobe \$m || die "modprobe \$m"
+done
 o=trans=virtio,version=9p2000.L,msize=512000
 mount -t 9p -o \$o,ro,cache=loose hostroot /lower || die "9p host root"
 mount -t tmpfs -o mode=755 rw /rw && mkdir /rw/upper /rw/work
