@@ -28,6 +28,15 @@ t5_case 'vm: skips visibly when the pinned kernel cannot be fetched' '
 	grep "^vm: SKIP: SKBT_VM_DEB=.*missing.deb is not readable" err
 '
 
+t5_case 'vm: an unreachable archive skips the kernel of another suite, with the reason' '
+	rc=0
+	SKBT_VM_KERNEL=5.10 SKBT_VM_CACHE=$PWD/cache SKBT_VM_ARCHIVE=http://127.0.0.1:9/debian \
+		timeout 120 "$TOP/tests/vm/run.sh" --prepare 2>err || rc=$?
+	cat err
+	test "$rc" = 77
+	grep "^vm: SKIP: the bullseye archive cannot be reached" err
+'
+
 if ! need_vm; then
 	test_skip 'vm: the 6.1 kernel runs commands' "$SKIP_REASON"
 	test_done

@@ -40,6 +40,8 @@
 #   SKBT_VM_CACHE    cache folder (default /var/cache/skbtools-vm when
 #                    writable, else ${XDG_CACHE_HOME:-~/.cache}/skbtools-vm)
 #   SKBT_VM_KERNEL   5.10, 6.1 (default) or 6.12: which pinned kernel
+#   SKBT_VM_ARCHIVE  Debian archive URI for the other suites (default: the
+#                    host's first apt source)
 #   SKBT_VM_KABI     kernel ABI name (default below), SKBT_VM_KVER its
 #                    exact Debian version; SKBT_VM_DEB a local .deb instead
 #   SKBT_VM_MEM      guest RAM (1G)         SKBT_VM_SMP  vCPUs (2)
@@ -175,8 +177,8 @@ suite_lists() {
 	local host uri sec lists=$CACHE/apt-$SUITE
 	host=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 	[ "$SUITE" = "$host" ] && return 0
-	uri=$(awk '/^URIs:/ { print $2; exit } /^deb / { print $2; exit }' \
-		/etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n1)
+	uri=${SKBT_VM_ARCHIVE:-$(awk '/^URIs:/ { print $2; exit } /^deb / { print $2; exit }' \
+		/etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n1)}
 	uri=${uri:-http://deb.debian.org/debian}
 	sec=${uri%/debian}/debian-security
 	mkdir -p "$lists/lists/partial"
@@ -185,8 +187,11 @@ suite_lists() {
 	o=(-o "Dir::Etc::sourcelist=$lists/sources.list" -o Dir::Etc::sourceparts=-
 	   -o "Dir::State::Lists=$lists/lists")
 	if [ ! -e "$lists/.done" ]; then
-		apt-get "${o[@]}" update -q >/dev/null 2>"$lists/update.err" ||
-			skip "the $SUITE archive cannot be reached ($(tail -n1 "$lists/update.err"))"
+		# apt-get update succeeds even when nothing could be fetched:
+		# the lists it made say whether the archive answered
+		apt-get "${o[@]}" update -q >/dev/null 2>"$lists/update.err" || :
+		ls "$lists/lists/" | grep -q "_Packages" ||
+			skip "the $SUITE archive cannot be reached ($(grep -m1 "^[WE]:" "$lists/update.err"))"
 		touch "$lists/.done"
 	fi
 }
