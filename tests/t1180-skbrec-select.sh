@@ -44,7 +44,8 @@ for l in sys.stdin:
     e = json.loads(l)
     if e.get("type") == "event":
         print(e["probe"]["spec"].split(":")[-1], e["ifname"], e["netns"], hex(e["mark"]),
-              "echo-request" if "echo request" in e["summary"] else "other")
+              "echo-request" if "echo request" in e["summary"] else
+              "echo-reply" if "echo reply" in e["summary"] else "other")
 ' >seen
 	cat seen | sort | uniq -c
 }
@@ -61,10 +62,14 @@ test_expect_success '-i IFACE --netns INODE: that interface, then the packet on 
 	# ... and every reply from R on (R xmit on $VR0, A receive) ...
 	test "$(grep -c "^net_dev_start_xmit $VR0 " seen)" -ge 20 &&
 	test "$(grep -c "^netif_receive_skb $VA " seen)" -ge 20 &&
-	# ... but nothing before it got to R: not A xmit, C xmit, R receive on $VR1
-	! grep -q "^net_dev_start_xmit $VA " seen &&
-	! grep -q "^net_dev_start_xmit $VC " seen &&
-	! grep -q "^netif_receive_skb $VR1 " seen
+	# ... but no echo packet before it got to R: not A xmit, C xmit, R
+	# receive on $VR1.  (Only the pings: IPv6 neighbour and MLD packets the
+	# namespaces send on their own are alike but for their addresses, which
+	# the tracker leaves out; one sent in a buffer another such packet left
+	# less than a second ago takes its id (docs/tracking.md) and is followed.)
+	! grep -q "^net_dev_start_xmit $VA .* echo-" seen &&
+	! grep -q "^net_dev_start_xmit $VC .* echo-" seen &&
+	! grep -q "^netif_receive_skb $VR1 .* echo-" seen
 '
 
 test_expect_success '--no-follow: that interface only' '
