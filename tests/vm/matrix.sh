@@ -30,9 +30,10 @@ awk -F'\t' '
 			r = "no (" note[why] ")"
 		}
 		cell[k, $3] = r
+		if (length(r) + 2 > maxc) maxc = length(r) + 2
 	}
 	END {
-		w1 = 24; wc = 20
+		w1 = 24; wc = maxc > 20 ? maxc : 20
 		for (i = 1; i <= nk; i++) {
 			split(kern[i], kw, "\t")
 			if (length(kw[1]) + 2 > wc) wc = length(kw[1]) + 2
