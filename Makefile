@@ -56,6 +56,7 @@ endif
 ifeq ($(SAN),fuzz)
 CC := $(CLANG)
 ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+              -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt \
               -fno-sanitize-recover=all
 LDSAN := -fsanitize=fuzzer,address,undefined
 endif
