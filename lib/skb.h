@@ -233,6 +233,10 @@ void skbr_close(struct skb_reader *r);
 struct skb_writer;
 
 #define SKBW_COMPRESS 0x1
+/* The caller's probe, interface, context and stack objects never change or
+ * move while the writer is open (skbrec keeps one object per content): the
+ * writer then finds their ids by address before interning by content. */
+#define SKBW_STABLE_REFS 0x2
 
 /*
  * Write a stream to fd.  The header is written at once.  Dictionary records

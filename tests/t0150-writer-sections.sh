@@ -12,4 +12,14 @@ test_expect_success 'drop-reason names survive a new section (70000 contexts)' '
 	skbcat two.skb | grep "kfree_skb" | tail -1 | grep -q "(reason NETFILTER_DROP)"
 '
 
+# skbrec writes with SKBW_STABLE_REFS (ids found by object address): after
+# the restart, contexts and the probe of the first section are declared
+# again, each event still carries its own context
+test_expect_success 'ids by address start over with the new section' '
+	"$BUILD/tests/writer-sections" stable.skb stable >out &&
+	cat out &&
+	grep -q "^sections 2 events 71000 named 71000$" out &&
+	skbcat stable.skb >/dev/null
+'
+
 test_done

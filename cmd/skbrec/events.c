@@ -85,6 +85,15 @@ static uint32_t mix(uint64_t h)
 	return (uint32_t)h & (NBUCKET - 1);
 }
 
+/* Names from the kernel are char[16] buffers: the same device or task
+ * mostly brings the same 16 bytes (a fixed-size compare, inlined), and the
+ * string compare decides when the bytes after the NUL differ. */
+_Static_assert(SKBREC_IFNAMSIZ == 16 && SKBREC_COMM_LEN == 16, "name buffers of 16");
+static bool same_name(const char *kept, const char *rec)
+{
+	return !memcmp(kept, rec, 16) || !strncmp(kept, rec, 16);
+}
+
 static const struct skb_iface *iface_of(struct events *es, const struct skbrec_event *r)
 {
 	uint32_t b = mix((uint64_t)r->netns << 32 | r->ifindex);
@@ -92,7 +101,7 @@ static const struct skb_iface *iface_of(struct events *es, const struct skbrec_e
 
 	for (n = es->ifaces[b]; n; n = n->next)
 		if (n->i.ifindex == r->ifindex && n->i.netns == r->netns &&
-		    !strncmp(n->name, r->ifname, SKBREC_IFNAMSIZ))
+		    same_name(n->name, r->ifname))
 			return &n->i;
 	n = calloc(1, sizeof(*n));
 	if (!n)
@@ -113,7 +122,7 @@ static const struct skb_ctx *ctx_of(struct events *es, const struct skbrec_event
 
 	for (n = es->ctxs[b]; n; n = n->next)
 		if (n->c.tid == r->tid && n->c.cpu == r->cpu && n->c.pid == r->pid &&
-		    !strncmp(n->comm, r->comm, SKBREC_COMM_LEN))
+		    same_name(n->comm, r->comm))
 			return &n->c;
 	n = calloc(1, sizeof(*n));
 	if (!n)

@@ -224,7 +224,8 @@ static int setup_output(struct recorder *r)
 		.path = c->path,
 		.rotate_size = c->rotate,
 		.keep = c->keep,
-		.flags = c->wflags,
+		/* events.c keeps one object per probe, interface, context, stack */
+		.flags = c->wflags | SKBW_STABLE_REFS,
 		.info = &info,
 		.btf = &r->btf,
 	};

@@ -6,6 +6,10 @@
  * event (as skbrec does from kernel BTF), then more contexts than one
  * section can hold, each event a drop carrying only the reason's number;
  * reads FILE back with the real reader and checks every drop is named.
+ * With "stable" (as skbrec writes: SKBW_STABLE_REFS, one object per
+ * context), a second round of events reuses contexts of the first section:
+ * each must be declared again in the new section, and every event read
+ * back must carry its own context.
  * Prints "sections N events N named N" and exits 1 on any mismatch.
  */
 #include "skb.h"
@@ -16,11 +20,22 @@
 #include <unistd.h>
 
 #define EVENTS 70000u   /* > 65535 contexts: at least two sections */
+#define AGAIN 1000u     /* with "stable": contexts 1..AGAIN once more */
+
+static struct skb_ctx ctxs[EVENTS];
+
+/* The context of the i-th event. */
+static uint32_t ctx_of(uint32_t i)
+{
+	return i < EVENTS ? i : i - EVENTS;
+}
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: writer-sections FILE\n");
+	bool stable = argc == 3 && !strcmp(argv[2], "stable");
+	uint32_t total = EVENTS + (stable ? AGAIN : 0);
+	if (argc != 2 && !stable) {
+		fprintf(stderr, "usage: writer-sections FILE [stable]\n");
 		return 2;
 	}
 	int fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -29,7 +44,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct skb_info info = { .snaplen = 64, .tool = "writer-sections" };
-	struct skb_writer *w = skbw_open_fd(fd, &info, 0);
+	struct skb_writer *w = skbw_open_fd(fd, &info, stable ? SKBW_STABLE_REFS : 0);
 	if (!w || skbw_drop_reason(w, 2, "NOT_SPECIFIED") ||
 	    skbw_drop_reason(w, 5, "NETFILTER_DROP")) {
 		fprintf(stderr, "writer-sections: cannot start the stream\n");
@@ -37,10 +52,14 @@ int main(int argc, char **argv)
 	}
 	struct skb_probe probe = { .kind = SKB_PROBE_TP, .spec = "tp:skb:kfree_skb" };
 	uint8_t pkt[20] = { 0x45 };
-	for (uint32_t i = 0; i < EVENTS; i++) {
-		struct skb_ctx ctx = { .cpu = 0, .pid = i + 1, .tid = i + 1, .comm = "t" };
+	for (uint32_t i = 0; i < total; i++) {
+		struct skb_ctx *ctx = &ctxs[ctx_of(i)];
+		/* without "stable", one object changes under the same address */
+		*ctx = (struct skb_ctx){ .cpu = 0, .pid = ctx_of(i) + 1, .tid = ctx_of(i) + 1, .comm = "t" };
+		if (!stable)
+			ctx = &ctxs[0], *ctx = ctxs[ctx_of(i)];
 		struct skb_event ev = {
-			.ts = 1000 + i, .probe = &probe, .ctx = &ctx,
+			.ts = 1000 + i, .probe = &probe, .ctx = ctx,
 			.flags = SKB_EV_L3 | SKB_EV_DROP, .drop_reason = i % 2 ? 5 : 2,
 			.l3_off = 0, .l4_off = 0xffff, .orig_len = 20, .caplen = 20,
 			.len = 20, .data = pkt,
@@ -70,7 +89,11 @@ int main(int argc, char **argv)
 		if (rec.kind != SKB_EVENT)
 			continue;
 		const char *want = rec.ev.drop_reason == 5 ? "NETFILTER_DROP" : "NOT_SPECIFIED";
-		if (rec.ev.drop_name && !strcmp(rec.ev.drop_name, want))
+		if (!rec.ev.ctx || rec.ev.ctx->pid != ctx_of(events) + 1) {
+			if (bad++ < 3)
+				fprintf(stderr, "event %u (section %u): context of pid %u\n", events,
+					sections, rec.ev.ctx ? rec.ev.ctx->pid : 0);
+		} else if (rec.ev.drop_name && !strcmp(rec.ev.drop_name, want))
 			named++;
 		else if (bad++ < 3)
 			fprintf(stderr, "event %u (section %u): reason %u named %s\n", events,
@@ -82,5 +105,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", skbr_error(r));
 	skbr_close(r);
 	printf("sections %u events %u named %u\n", sections, events, named);
-	return rc < 0 || sections < 2 || events != EVENTS || named != EVENTS;
+	return rc < 0 || sections < 2 || events != total || named != total;
 }
