@@ -34,6 +34,11 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
  * as constants, which bounds the packet copy). */
 const volatile __u32 snaplen = 256;
 const volatile __u32 wake_bytes = 1 << 20;
+/* A test's fault (SKBREC_FAULT=unreadable-skb): the copying programs read
+ * every sk_buff from an address that cannot be read, so the lost-event path
+ * of a failed read runs on the real kernel.  0 in use: the verifier drops
+ * the branch (frozen), nothing is added to the path of an event. */
+const volatile __u32 fault_unreadable_skb = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -417,6 +422,8 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 		}
 		/* an skb we cannot read is an event we cannot record: lost,
 		 * counted like a full ring (never silent) */
+		if (fault_unreadable_skb)
+			skb = (struct sk_buff *)8;   /* the first page is never mapped */
 		if (bpf_probe_read_kernel(ls, clamp(bpf_core_type_size(struct sk_buff),
 						    SKBREC_SKB_COPY), skb)) {
 			count_lost(probe);

@@ -59,6 +59,29 @@ enough() {
 	grep -q "^[0-9]* events recorded, 0 lost$" ok.err
 }
 
+# The BPF program counts an event it cannot read (a failed
+# bpf_probe_read_kernel of the sk_buff) as lost: SKBREC_FAULT makes every
+# read of the copying programs (raw_tp) fail on the real kernel.
+unreadable() {
+	SKBREC_FAULT=unreadable-skb skbrec -v --no-tp-btf -p tp:net:netif_receive_skb \
+		-o bad.skb 2>bad.err \
+		--cmd "ip netns exec $NS_A ping -q -c 20 -i 0.01 10.77.0.2 >/dev/null"
+	cat bad.err
+	grep -q "^skbrec: SKBREC_FAULT=unreadable-skb: " bad.err
+	grep -q "attached with raw_tp" bad.err
+	lost=$(sed -n 's/^0 events recorded, \([0-9]*\) lost$/\1/p' bad.err)
+	# 20 echo replies at least, each an unreadable event
+	test "$lost" -ge 20
+	skbcat bad.skb | grep -q "events lost on tp:net:netif_receive_skb"
+	# an unknown fault is refused, before anything is loaded
+	rc=0
+	SKBREC_FAULT=nonsense skbrec -p tp:net:netif_receive_skb -o never.skb 2>unknown.err ||
+		rc=$?
+	test "$rc" = 2
+	grep -qx "skbrec: SKBREC_FAULT=nonsense: unknown fault (known: unreadable-skb)" unknown.err
+}
+
+test_expect_success 'an sk_buff the program cannot read: counted lost' 'run_case unreadable'
 test_expect_success 'a tiny ring under a burst: losses counted, stored, reported' 'run_case burst'
 test_expect_success 'the default ring loses nothing at a moderate rate' 'run_case enough'
 

@@ -172,7 +172,19 @@ static int setup_probes(struct recorder *r)
 		.no_trampoline = c->no_fentry,
 		.no_tp_btf = c->no_tp_btf,
 	};
+	const char *fault = getenv("SKBREC_FAULT");
 
+	/* Faults for tests (docs/testing.md), said out loud: a recording
+	 * made with one is not a recording of the traffic. */
+	if (fault && *fault) {
+		if (strcmp(fault, "unreadable-skb")) {
+			skb_warn("SKBREC_FAULT=%s: unknown fault (known: unreadable-skb)", fault);
+			return -1;
+		}
+		skb_warn("SKBREC_FAULT=unreadable-skb: each sk_buff copied (raw_tp, kprobe) "
+			 "is read from a bad address, its event lost");
+		ro.fault_unreadable_skb = true;
+	}
 	if (!may_trace()) {
 		skb_warn("needs root (or CAP_BPF and CAP_PERFMON) to load BPF programs");
 		return -1;

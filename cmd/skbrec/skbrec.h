@@ -162,6 +162,7 @@ struct rec_opts {
 	bool sel_on, sel_follow;
 	uint32_t sel_ifindex, sel_netns, sel_mark, sel_mark_mask;
 	struct rec_filter filter;   /* -f */
+	bool fault_unreadable_skb;  /* a test's fault: SKBREC_FAULT=unreadable-skb */
 };
 
 struct rec_bpf *recbpf_open(const struct rec_opts *o);
