@@ -249,6 +249,9 @@ int skbw_event(struct skb_writer *w, const struct skb_event *ev);
 int skbw_lost(struct skb_writer *w, const struct skb_lost *lost);
 /* Define a drop-reason name up front (skbrec does, from kernel BTF). */
 int skbw_drop_reason(struct skb_writer *w, uint32_t value, const char *name);
+/* SKBW_STABLE_REFS: the objects behind earlier events are going away (their
+ * reader is closed); later ones may reuse the addresses. */
+void skbw_forget_refs(struct skb_writer *w);
 /* Push buffered records to the fd (a complete gzip member when compressing). */
 int skbw_flush(struct skb_writer *w);
 /* Bytes handed to the fd so far. */

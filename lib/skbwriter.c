@@ -271,6 +271,14 @@ int skbw_drop_reason(struct skb_writer *w, uint32_t value, const char *name)
 
 static int restart_section(struct skb_writer *w);
 
+void skbw_forget_refs(struct skb_writer *w)
+{
+	memset(&w->probe_refs, 0, sizeof(w->probe_refs));
+	memset(&w->iface_refs, 0, sizeof(w->iface_refs));
+	memset(&w->ctx_refs, 0, sizeof(w->ctx_refs));
+	memset(&w->stack_refs, 0, sizeof(w->stack_refs));
+}
+
 /* Keep every event's time within a signed 32-bit offset of the base. */
 static int time_offset(struct skb_writer *w, uint64_t ts, int32_t *off)
 {
@@ -385,10 +393,7 @@ static int restart_section(struct skb_writer *w)
 	intern_free(&w->ifaces);
 	intern_free(&w->ctxs);
 	intern_free(&w->stacks);
-	memset(&w->probe_refs, 0, sizeof(w->probe_refs));
-	memset(&w->iface_refs, 0, sizeof(w->iface_refs));
-	memset(&w->ctx_refs, 0, sizeof(w->ctx_refs));
-	memset(&w->stack_refs, 0, sizeof(w->stack_refs));
+	skbw_forget_refs(w);
 	w->events = w->lost = 0;
 	struct skb_info in = w->info;
 	in.time_base = (uint64_t)w->time_base;

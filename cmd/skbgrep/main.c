@@ -299,6 +299,7 @@ static enum stop read_input(struct grep *g, enum mode m, const char *path, bool 
 
 	if (!r)
 		return GO_ON;   /* like grep: report, go on with the next file */
+	gout_new_input(&g->out);
 	if (m == PLAIN)
 		skbr_set_idle(r, on_idle, &g->out);
 	while (st == GO_ON && (n = skbr_next(r, &rec)) > 0) {
@@ -394,7 +395,8 @@ int main(int argc, char **argv)
 	char **paths = optind < argc ? argv + optind : stdin_only;
 	int npaths = optind < argc ? argc - optind : 1;
 
-	gout_init(&g.out, fd, g.o.compress ? SKBW_COMPRESS : 0);
+	/* the reader's dictionary objects stay put until it is closed */
+	gout_init(&g.out, fd, (g.o.compress ? SKBW_COMPRESS : 0) | SKBW_STABLE_REFS);
 	enum stop st = run(&g, paths, npaths);
 	/* after damage or an error the output stays visibly unfinished */
 	int err = gout_finish(&g.out, st != STOP_DAMAGE && st != STOP_ERROR);

@@ -73,6 +73,12 @@ int gout_section(struct grep_output *o, const struct skb_info *info)
 	return 0;
 }
 
+void gout_new_input(struct grep_output *o)
+{
+	if (o->w)
+		skbw_forget_refs(o->w);
+}
+
 int gout_event(struct grep_output *o, const struct skb_event *ev)
 {
 	o->selected++;

@@ -24,6 +24,8 @@ struct grep_output {
 void gout_init(struct grep_output *o, int fd, int flags);
 /* Make sure the current output section carries INFO's metadata; 0 or -errno. */
 int gout_section(struct grep_output *o, const struct skb_info *info);
+/* A new input begins: the dictionary objects of the last one are gone. */
+void gout_new_input(struct grep_output *o);
 /* Into the current section (gout_section() must have been called once). */
 int gout_event(struct grep_output *o, const struct skb_event *ev);
 int gout_lost(struct grep_output *o, const struct skb_lost *lost);

@@ -10,6 +10,9 @@
  * context), a second round of events reuses contexts of the first section:
  * each must be declared again in the new section, and every event read
  * back must carry its own context.
+ * With "forget", one address holds another context after each
+ * skbw_forget_refs() (skbgrep: the next input's reader): each event read
+ * back must carry the context it was written with.
  * Prints "sections N events N named N" and exits 1 on any mismatch.
  */
 #include "skb.h"
@@ -30,8 +33,53 @@ static uint32_t ctx_of(uint32_t i)
 	return i < EVENTS ? i : i - EVENTS;
 }
 
+/* "forget": three contexts, one after the other at the same address. */
+static int forget(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	struct skb_info info = { .snaplen = 64, .tool = "writer-sections" };
+	struct skb_writer *w = fd < 0 ? NULL : skbw_open_fd(fd, &info, SKBW_STABLE_REFS);
+	struct skb_probe probe = { .kind = SKB_PROBE_TP, .spec = "tp:net:netif_receive_skb" };
+	static struct skb_ctx ctx;
+	uint8_t pkt[20] = { 0x45 };
+
+	if (!w)
+		return 2;
+	for (uint32_t i = 0; i < 3; i++) {
+		ctx = (struct skb_ctx){ .pid = 100 + i, .tid = 100 + i, .comm = "t" };
+		struct skb_event ev = {
+			.ts = 1000 + i, .probe = &probe, .ctx = &ctx, .flags = SKB_EV_L3,
+			.l3_off = 0, .l4_off = 0xffff, .orig_len = 20, .caplen = 20,
+			.len = 20, .data = pkt,
+		};
+		if (skbw_event(w, &ev))
+			return 1;
+		skbw_forget_refs(w);
+	}
+	if (skbw_close(w) || close(fd))
+		return 1;
+
+	char err[256];
+	struct skb_reader *r = skbr_open(path, err, sizeof(err));
+	struct skb_record rec;
+	uint32_t n = 0, bad = 0;
+
+	if (!r) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	while (skbr_next(r, &rec) > 0)
+		if (rec.kind == SKB_EVENT && (!rec.ev.ctx || rec.ev.ctx->pid != 100 + n++))
+			bad++;
+	skbr_close(r);
+	printf("forget: events %u wrong contexts %u\n", n, bad);
+	return n != 3 || bad;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[2], "forget"))
+		return forget(argv[1]);
 	bool stable = argc == 3 && !strcmp(argv[2], "stable");
 	uint32_t total = EVENTS + (stable ? AGAIN : 0);
 	if (argc != 2 && !stable) {
