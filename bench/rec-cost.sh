@@ -16,8 +16,8 @@
 # to the untraced rate, the BPF run time per program run (bpf_stats_enabled;
 # skbrec's programs only: probes, and in builds before the tracking rework
 # the track_free_* programs), the run time of all of them per recorded event,
-# events recorded and lost, the recorder's own CPU time (user + system) per
-# event and its peak RSS.
+# events recorded and lost, the recorder's own CPU time (user + system, all
+# threads) during the transfer per event, and its peak RSS.
 # A benchmark, not a test: run it as root on a quiet machine; BUILD=...
 # picks the build folder, MODES=... a subset of the modes, REC_ARGS=... adds
 # options to every skbrec run (e.g. REC_ARGS="-b 1m"), TSV=FILE also appends
@@ -39,10 +39,15 @@ bpf_sums() {
 }
 
 # user + system CPU seconds * 100 and peak RSS (kB) of process $1
-proc_usage() {
-	local s
-	s=$(cut -d' ' -f14,15 "/proc/$1/stat" 2>/dev/null) || { echo "- -"; return; }
-	echo "$((${s% *} + ${s#* })) $(awk '/^VmHWM/{print $2}' "/proc/$1/status")"
+# CPU time of a process (all its threads) in ns, from the scheduler's
+# sum_exec_runtime (/proc/PID/task/*/schedstat), and its peak RSS in kB.
+# The CPU time is read before and after the transfer: what the recorder
+# spends loading and verifying its programs is not a cost per event.
+cpu_ns() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'
+}
+peak_rss() {
+	awk '/^VmHWM/{print $2}' "/proc/$1/status" 2>/dev/null || echo -
 }
 
 # One run: mode -> "pps ns_per_run ns_per_event events lost cpu_ns_per_event rss_kB"
@@ -70,6 +75,7 @@ run() {
 		sleep 1.5 ;;
 	esac
 	read -r t0 c0 <<<"$(bpf_sums)"
+	[ -n "$rec" ] && cpu=$(cpu_ns "$rec")
 	ip netns exec "$A" iperf3 -c 10.78.0.2 -u -l 64 -b 0 -t "$DUR" -J >"$W/iperf.json"
 	pps=$(jq '.end.sum.packets / .end.sum.seconds | floor' "$W/iperf.json")
 	if [ -n "$rec" ]; then
@@ -77,7 +83,10 @@ run() {
 			read -r t1 c1 <<<"$(bpf_sums)"
 			[ "$c1" -gt "$c0" ] && ns=$(( (t1 - t0) / (c1 - c0) ))
 		fi
-		read -r cpu rss <<<"$(proc_usage "$rec")"
+		# what is still in the ring is written within the idle flush
+		sleep 0.5
+		cpu=$(( $(cpu_ns "$rec") - cpu ))
+		rss=$(peak_rss "$rec")
 		kill -INT "$rec"; wait "$rec" || :
 		rec=
 		if [ "$mode" != tcpdump ]; then
@@ -93,8 +102,7 @@ run() {
 			lost=$(grep -o '^[0-9]* packets dropped by kernel' "$W/rec.err" | cut -d' ' -f1)
 			: "${ev:=0}" "${lost:=0}"
 		fi
-		# clock ticks of 10 ms: ns per event
-		[ "$cpu" != - ] && [ "$ev" -gt 0 ] && cpe=$((cpu * 10000000 / ev))
+		[ "$ev" -gt 0 ] && cpe=$((cpu / ev))
 	fi
 	echo "$pps $ns $nse $ev $lost $cpe ${rss:--}"
 }
