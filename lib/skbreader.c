@@ -536,11 +536,8 @@ static int parse_event(struct skb_reader *r, const uint8_t *p, size_t len, uint6
 {
 	if (len < SKB_EV_FIXED)
 		return fail(r, off, "event record too short (%zu bytes)", len);
-	/* copied, not memset(): gcc makes `rep stos` of a memset this size,
-	 * which was a fifth of the reader's time; a copy is vector stores */
-	static const struct skb_event empty;
 	uint16_t f = le16(p + 30);
-	*ev = empty;
+	skb_event_clear(ev);
 	int64_t ts;
 	if (__builtin_add_overflow(r->time_base, (int32_t)le32(p + 4), &ts) || ts < 0)
 		return fail(r, off, "event time (base %lld ns %+d ns) is out of range",

@@ -40,8 +40,9 @@ struct skb_writer {
 	struct skb_info info;   /* for restarting a section; strings owned */
 	struct intern probes, ifaces, ctxs, stacks, reasons;
 	/* SKBW_STABLE_REFS: ids of this section by object address */
-	struct ref_cache { const void *obj[256]; uint32_t id[256]; }
-		probe_refs, iface_refs, ctx_refs, stack_refs;
+	struct {
+		struct ref_cache { const void *obj[256]; uint32_t id[256]; } probe, iface, ctx, stack;
+	} refs;
 };
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -228,7 +229,7 @@ static uint32_t stack_id(struct skb_writer *w, const struct skb_stack *s)
 #define REF_LOOKUP(name, type)                                                  \
 	static uint32_t name##_ref(struct skb_writer *w, const type *obj)       \
 	{                                                                       \
-		struct ref_cache *c = &w->name##_refs;                          \
+		struct ref_cache *c = &w->refs.name;                            \
 		uintptr_t a = (uintptr_t)obj;                                   \
 		size_t s = (a >> 4 ^ a >> 12) & 255;                            \
 		uint32_t id;                                                    \
@@ -273,10 +274,7 @@ static int restart_section(struct skb_writer *w);
 
 void skbw_forget_refs(struct skb_writer *w)
 {
-	memset(&w->probe_refs, 0, sizeof(w->probe_refs));
-	memset(&w->iface_refs, 0, sizeof(w->iface_refs));
-	memset(&w->ctx_refs, 0, sizeof(w->ctx_refs));
-	memset(&w->stack_refs, 0, sizeof(w->stack_refs));
+	memset(&w->refs, 0, sizeof(w->refs));
 }
 
 /* Keep every event's time within a signed 32-bit offset of the base. */

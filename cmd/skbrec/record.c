@@ -174,7 +174,7 @@ static int setup_probes(struct recorder *r)
 	};
 	const char *fault = getenv("SKBREC_FAULT");
 
-	/* Faults for tests (docs/testing.md), said out loud: a recording
+	/* Faults for tests (docs/skbrec.md, "Lost events"), said out loud: a recording
 	 * made with one is not a recording of the traffic. */
 	if (fault && *fault) {
 		if (strcmp(fault, "unreadable-skb")) {
