@@ -250,6 +250,19 @@ static __always_inline bool track_same(const struct track_ent *t, __u64 key, __u
 	       used == t->fp_len && fp == t->fp;
 }
 
+/* Is there an entry under this packet's buffer or sk_buff?  Keys only, no
+ * byte read: a packet without one cannot be given a known id (track_id
+ * would make a new one).  skbrec's selection uses it to leave unselected
+ * packets untracked. */
+static __always_inline bool track_known(__u64 skb, unsigned char *head)
+{
+	__u32 hslot = track_slot((__u64)head), sslot = track_slot(skb);
+	struct track_ent *th = bpf_map_lookup_elem(&track_head, &hslot);
+	struct track_ent *ts = bpf_map_lookup_elem(&track_skb, &sslot);
+
+	return (th && th->key == (__u64)head) || (ts && ts->key == skb);
+}
+
 /*
  * The tracking id of the packet whose struct sk_buff is at skb (ls: it or a
  * copy of it; head and data_off: where its buffer and data are): the
