@@ -13,7 +13,7 @@ trap 'rm -f "$TSV"' EXIT
 export TSV
 
 echo "== bench/rec-cost.sh $R 4"
-MODES="none minrec skbrec rx-only filtered zlib tcpdump" bash "$TOP/bench/rec-cost.sh" "$R" 4
+MODES="none empty minrec skbrec rx-only filtered zlib tcpdump" bash "$TOP/bench/rec-cost.sh" "$R" 4
 echo
 echo "== bench/readers.sh $R ${N:-1000000}"
 bash "$TOP/bench/readers.sh" "$R" "${N:-1000000}"
@@ -25,6 +25,7 @@ untraced=$(awk -F'\t' '$1=="rec" && $2=="none"{print $3}' "$TSV")
 echo "== all: skbtools against tcpdump (median of $R alternating runs; $(uname -r), $(nproc) CPUs)"
 awk -F'\t' -v td="$tcpdump" -v un="$untraced" -v n="${N:-1000000}" '
 BEGIN {
+	name["empty"] = "programs that return at once (-f floor)"
 	name["minrec"] = "minimal recorder (the floor)"
 	name["skbrec"] = "skbrec (default probes)"
 	name["rx-only"] = "skbrec -p tp:net:netif_receive_skb"

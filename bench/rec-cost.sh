@@ -11,6 +11,8 @@
 #   tcpdump  tcpdump -w on B's veth (the receiving side)
 #   minrec   the minimal recorder (bench/minrec): a fixed-size ring buffer
 #            record per event on the default probes, the floor
+#   empty    minrec --empty: programs on the default probes that return at
+#            once, the floor of a filter that rejects everything
 #   zlib     skbrec -z (default probes, the file compressed as it is written)
 # Per mode, the median over the rounds of: the sender's packets/s, its ratio
 # to the untraced rate, the BPF run time per program run (bpf_stats_enabled;
@@ -21,7 +23,8 @@
 # A benchmark, not a test: run it as root on a quiet machine; BUILD=...
 # picks the build folder, MODES=... a subset of the modes, REC_ARGS=... adds
 # options to every skbrec run (e.g. REC_ARGS="-b 1m"), TSV=FILE also appends
-# the results there (bench/all.sh).
+# the results there (bench/all.sh), STATS=0 leaves kernel.bpf_stats_enabled
+# off (each program run then costs two clock reads less; no BPF run times).
 set -eu
 R=${1:-5}
 DUR=${2:-4}
@@ -65,8 +68,8 @@ run() {
 		"$BUILD/skbrec" "${args[@]}" ${REC_ARGS:-} -o "$W/run.skb" 2>"$W/rec.err" &
 		rec=$!
 		sleep 1.5 ;;
-	minrec)
-		"$BUILD/minrec" 2>"$W/rec.err" &
+	minrec|empty)
+		"$BUILD/minrec" $([ "$mode" = empty ] && echo --empty) 2>"$W/rec.err" &
 		rec=$!
 		sleep 1 ;;
 	tcpdump)
@@ -95,7 +98,7 @@ run() {
 			lost=$(grep -o '[0-9]* lost' "$W/rec.err" | head -1 | cut -d' ' -f1)
 			: "${ev:=0}" "${lost:=0}"
 			# every run of every program of this recorder, per event
-			[ "$ev" -gt 0 ] && nse=$((t1 / ev))
+			[ "$ev" -gt 0 ] && [ "${STATS:-1}" != 0 ] && nse=$((t1 / ev))
 		else
 			# "N packets captured", "M packets dropped by kernel"
 			ev=$(grep -o '^[0-9]* packets captured' "$W/rec.err" | cut -d' ' -f1)

@@ -3,11 +3,13 @@
  * minrec - the minimal recorder of bench/rec-cost.sh: loads minrec.bpf.c,
  * reads its ring buffer until SIGINT/SIGTERM, counts the records and prints
  * "N events recorded, M lost" on stderr, as skbrec does.  A benchmark
- * baseline, not a tool: it writes nothing.
+ * baseline, not a tool: it writes nothing.  `minrec --empty`: programs that
+ * return at once (the cost of being attached at all).
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <bpf/libbpf.h>
 #include "minrec.skel.h"
 
@@ -29,7 +31,7 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct minrec_bpf *skel;
 	struct ring_buffer *rb = NULL;
@@ -37,8 +39,14 @@ int main(void)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	skel = minrec_bpf__open_and_load();
-	if (!skel || minrec_bpf__attach(skel)) {
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--empty"))) {
+		fprintf(stderr, "usage: minrec [--empty]\n");
+		return 2;
+	}
+	skel = minrec_bpf__open();
+	if (skel)
+		skel->rodata->empty = argc == 2;
+	if (!skel || minrec_bpf__load(skel) || minrec_bpf__attach(skel)) {
 		fprintf(stderr, "minrec: cannot load or attach its programs\n");
 		goto out;
 	}
