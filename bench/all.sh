@@ -15,6 +15,12 @@ export TSV
 echo "== bench/rec-cost.sh $R 4"
 MODES="none empty minrec skbrec rx-only filtered zlib tcpdump" bash "$TOP/bench/rec-cost.sh" "$R" 4
 echo
+# the statistics add two clock reads to every program run: the sender's
+# rate once more without them, as users run
+echo "== STATS=0 bench/rec-cost.sh $R 4"
+STATS=0 TSV_KIND=rec0 MODES="none empty skbrec rx-only filtered tcpdump" \
+	bash "$TOP/bench/rec-cost.sh" "$R" 4
+echo
 echo "== bench/readers.sh $R ${N:-1000000}"
 bash "$TOP/bench/readers.sh" "$R" "${N:-1000000}"
 echo
@@ -22,8 +28,11 @@ echo
 # rec rows: rec MODE pps lost rss; read rows: read LABEL TLABEL ours theirs rss
 tcpdump=$(awk -F'\t' '$1=="rec" && $2=="tcpdump"{print $3}' "$TSV")
 untraced=$(awk -F'\t' '$1=="rec" && $2=="none"{print $3}' "$TSV")
+tcpdump0=$(awk -F'\t' '$1=="rec0" && $2=="tcpdump"{print $3}' "$TSV")
+untraced0=$(awk -F'\t' '$1=="rec0" && $2=="none"{print $3}' "$TSV")
 echo "== all: skbtools against tcpdump (median of $R alternating runs; $(uname -r), $(nproc) CPUs)"
-awk -F'\t' -v td="$tcpdump" -v un="$untraced" -v n="${N:-1000000}" '
+awk -F'\t' -v td="$tcpdump" -v un="$untraced" -v td0="$tcpdump0" -v un0="$untraced0" \
+	-v n="${N:-1000000}" '
 BEGIN {
 	name["empty"] = "programs that return at once (-f floor)"
 	name["minrec"] = "minimal recorder (the floor)"
@@ -37,6 +46,14 @@ BEGIN {
 }
 $1 == "rec" && ($2 in name) {
 	printf fmt, "  " name[$2], $3, td, (td ? sprintf("%.2f", $3 / td) : "-"), $4, $5
+}
+$1 == "rec0" && !hdr0 {
+	printf "the same, kernel.bpf_stats_enabled off (untraced: %s; ratio to untraced in [])\n", un0
+	hdr0 = 1
+}
+$1 == "rec0" && ($2 in name) {
+	printf fmt, "  " name[$2] " [" (un0 ? sprintf("%.2f", $3 / un0) : "-") "]", $3, td0,
+		(td0 ? sprintf("%.2f", $3 / td0) : "-"), $4, $5
 }
 $1 == "read" && !hdr { printf "events/s reading %d events (RSS at N / 4 N)\n", n; hdr = 1 }
 $1 == "read" {

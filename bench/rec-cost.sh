@@ -23,8 +23,9 @@
 # A benchmark, not a test: run it as root on a quiet machine; BUILD=...
 # picks the build folder, MODES=... a subset of the modes, REC_ARGS=... adds
 # options to every skbrec run (e.g. REC_ARGS="-b 1m"), TSV=FILE also appends
-# the results there (bench/all.sh), STATS=0 leaves kernel.bpf_stats_enabled
-# off (each program run then costs two clock reads less; no BPF run times).
+# the results there (bench/all.sh; rows tagged TSV_KIND, default "rec"),
+# STATS=0 leaves kernel.bpf_stats_enabled off (each program run then costs
+# two clock reads less; no BPF run times).
 set -eu
 R=${1:-5}
 DUR=${2:-4}
@@ -122,6 +123,6 @@ for m in $MODES; do
 	printf '%-8s %10s %6s %11s %13s %9s %6s %12s %8s\n' "$m" "$pps" "$ratio" "$(col "$m" 3)" \
 		"$(col "$m" 4)" "$(col "$m" 5)" "$(col "$m" 6)" "$(col "$m" 7)" "$rss"
 	[ -z "${TSV:-}" ] ||
-		printf 'rec\t%s\t%s\t%s\t%s\n' "$m" "$pps" "$(col "$m" 6)" "$rss" >>"$TSV"
+		printf '%s\t%s\t%s\t%s\t%s\n' "${TSV_KIND:-rec}" "$m" "$pps" "$(col "$m" 6)" "$rss" >>"$TSV"
 done
 echo "(median of $R interleaved rounds of ${DUR}s; kernel $(uname -r), $(nproc) CPUs)"
