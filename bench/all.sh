@@ -40,7 +40,7 @@ BEGIN {
 	name["rx-only"] = "skbrec -p tp:net:netif_receive_skb"
 	name["filtered"] = "skbrec -f (rejects all)"
 	name["zlib"] = "skbrec -z"
-	fmt = "%-44s %14s %14s %8s %8s %16s\n"
+	fmt = "%-52s %14s %14s %8s %8s %16s\n"
 	printf fmt, "what", "skbtools", "tcpdump", "ratio", "lost", "peak RSS"
 	printf "sender packets/s while recording (untraced: %s)\n", un
 }
