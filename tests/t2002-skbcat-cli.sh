@@ -144,7 +144,19 @@ test_expect_success 'Ctrl-C on a pipe input: skbcat reads on until the writer en
 	            break
 	        time.sleep(0.1)
 	    p.send_signal(signal.SIGINT)          # as Ctrl-C reaches the pipeline
-	    time.sleep(0.3)
+	    # Wait until skbcat has taken it (its handler resets itself: SIGINT
+	    # leaves SigCgt).  A second SIGINT sent while the first is still
+	    # pending would merge with it (a loaded machine, seen in CI).
+	    for _ in range(100):
+	        try:
+	            st = open("/proc/%d/status" % p.pid).read()
+	        except OSError:
+	            st = ""
+	        cgt = [l for l in st.splitlines() if l.startswith("SigCgt:")]
+	        if not cgt or not int(cgt[0].split()[1], 16) & (1 << (signal.SIGINT - 1)):
+	            break
+	        time.sleep(0.05)
+	    time.sleep(0.1)
 	    if second_interrupt:
 	        p.send_signal(signal.SIGINT)
 	        assert p.wait(5) == -signal.SIGINT, "second Ctrl-C must end skbcat"
