@@ -83,9 +83,55 @@ both_sides() {
 	PY
 }
 
+# The sending task of a datagram is its context at net_dev_start_xmit: a
+# process that names itself sends from a second thread, and the event's
+# comm, pid and tid must be that thread's (the thread's comm is its own).
+sender_context() {
+	skbrec -v -q -p tp:net:net_dev_start_xmit ${REC_ARGS:-} -o run.skb 2>rec.err &
+	rec=$!
+	wait_for rec.err "attached"
+	# the neighbour first: a datagram queued for ARP leaves from the
+	# softirq that handles the reply, in whatever task it interrupted
+	ip netns exec $NS_A ping -q -c 1 10.77.0.2 >/dev/null
+	ip netns exec $NS_A python3 - <<-\PY
+	import os, socket, threading
+	def send():
+	    with open("/proc/thread-self/comm", "w") as f:
+	        f.write("skbctx-%d" % os.getpid())
+	    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	    s.sendto(b"context-marker", ("10.77.0.2", 9))
+	    with open("ctx.want", "w") as f:
+	        f.write("%d %d skbctx-%d\n" % (os.getpid(), threading.get_native_id(), os.getpid()))
+	t = threading.Thread(target=send)
+	t.start()
+	t.join()
+	PY
+	sleep 0.3
+	kill -INT $rec
+	wait $rec
+	skbcat -j run.skb >run.json
+	python3 - <<-\PY
+	import json
+	pid, tid, comm = open("ctx.want").read().split()
+	pid, tid = int(pid), int(tid)
+	assert pid != tid
+	# the datagram (not the ICMP error that quotes it)
+	hits = [e for e in map(json.loads, open("run.json"))
+	        if "context-marker".encode().hex() in (e.get("data") or "")
+	        and e["packet"]["ip_proto"] == 17]
+	assert len(hits) == 1, hits
+	e = hits[0]
+	assert (e["pid"], e["tid"], e["comm"]) == (pid, tid, comm), (e, pid, tid, comm)
+	print(pid, tid, comm)
+	PY
+}
+
 test_expect_success 'events on the veth are exactly what tcpdump saw' 'run_case traffic_vs_tcpdump'
 test_expect_success 'the same through raw_tp (--no-tp-btf)' '
 	REC_ARGS=--no-tp-btf run_case traffic_vs_tcpdump && grep -q "attached with raw_tp" rec.err'
 test_expect_success 'both sides of the veth: ifindex and netns of each namespace' 'run_case both_sides'
+test_expect_success 'an event names the thread that sent the packet' 'run_case sender_context'
+test_expect_success 'the same through raw_tp (--no-tp-btf)' '
+	REC_ARGS=--no-tp-btf run_case sender_context && grep -q "attached with raw_tp" rec.err'
 
 test_done

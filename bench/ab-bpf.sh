@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bench/ab-bpf.sh OLD_BUILD [ROUNDS] [SECONDS] - BPF run time of two builds
+# of skbrec on the same packets.
+#
+# Both recorders run at once on the same probes while iperf3 floods a veth
+# pair (64-byte UDP), so each packet runs both builds' programs: what the
+# machine's load does to one it does to the other, and the difference of
+# their ns per run is measured far more tightly than by runs one after the
+# other (rec-cost.sh: ±30 ns).  A tracepoint runs its programs in the
+# order they were attached and the first pays the cache misses of a fresh
+# sk_buff, so the builds take turns starting first; the table gives each
+# build's median ns per program run, first and second, and their mean.
+# A benchmark, not a test: run as root on a quiet machine.  BUILD=... the
+# new build (default build/), REC_ARGS=... options for both recorders.
+set -eu
+OLD=${1:?usage: bench/ab-bpf.sh OLD_BUILD [ROUNDS] [SECONDS]}
+R=${2:-4}
+DUR=${3:-3}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+. "$TOP/bench/netns.sh"
+bench_netns skab 10.77.0 iperf3 bpftool jq
+rec2=
+trap 'kill "$rec2" 2>/dev/null || :; bench_cleanup' EXIT
+
+# ids of the programs loaded now
+prog_ids() { bpftool prog show -j | jq -r '.[].id' | sort; }
+# run time and run count of the programs with the ids in file $1
+prog_sums() {
+	bpftool prog show -j | jq -r --slurpfile ids "$1" '[.[] | select(.id as $i | $ids | index($i))
+		| {t: (.run_time_ns // 0), c: (.run_cnt // 0)}]
+		| "\(map(.t) | add // 0) \(map(.c) | add // 0)"'
+}
+
+start() {   # start BUILD_DIR OUT: its pid in $started
+	# shellcheck disable=SC2086 # REC_ARGS: words on purpose
+	"$1/skbrec" ${REC_ARGS:-} -o "$2" 2>"$2.err" &
+	started=$!
+}
+
+for ((i = 1; i <= R; i++)); do
+	for first in old new; do
+		if [ $first = old ]; then a=$OLD b=$BUILD; else a=$BUILD b=$OLD; fi
+		prog_ids >"$W/ids0"
+		start "$a" "$W/a.skb"
+		rec=$started
+		sleep 1.5
+		prog_ids >"$W/ids1"
+		start "$b" "$W/b.skb"
+		rec2=$started
+		sleep 1.5
+		prog_ids >"$W/ids2"
+		comm -13 "$W/ids0" "$W/ids1" >"$W/ida"
+		comm -13 "$W/ids1" "$W/ids2" >"$W/idb"
+		read -r ta0 ca0 <<<"$(prog_sums "$W/ida")"
+		read -r tb0 cb0 <<<"$(prog_sums "$W/idb")"
+		ip netns exec "$A" iperf3 -c 10.77.0.2 -u -l 64 -b 0 -t "$DUR" >/dev/null
+		read -r ta1 ca1 <<<"$(prog_sums "$W/ida")"
+		read -r tb1 cb1 <<<"$(prog_sums "$W/idb")"
+		kill -INT "$rec" "$rec2"
+		wait "$rec" "$rec2" || :
+		rec= rec2=
+		na=$(( (ta1 - ta0) / (ca1 - ca0) )) nb=$(( (tb1 - tb0) / (cb1 - cb0) ))
+		if [ $first = old ]; then
+			echo "old first $na" >>"$W/results"; echo "new second $nb" >>"$W/results"
+		else
+			echo "new first $na" >>"$W/results"; echo "old second $nb" >>"$W/results"
+		fi
+	done
+done
+col() { awk -v b="$1" -v p="$2" '$1==b && $2==p {print $3}' "$W/results" | median; }
+printf '%-6s %8s %8s %8s\n' build first second mean
+for b in old new; do
+	f=$(col $b first) s=$(col $b second)
+	printf '%-6s %8s %8s %8s\n' $b "$f" "$s" $(( (f + s) / 2 ))
+done
+echo "(BPF ns per program run, median of $R rounds of ${DUR}s each order;" \
+	"old: $OLD, new: $BUILD; kernel $(uname -r))"
