@@ -60,7 +60,7 @@ for ((i = 1; i <= R; i++)); do
 		read -r tb1 cb1 <<<"$(prog_sums "$W/idb")"
 		kill -INT "$rec" "$rec2"
 		wait "$rec" "$rec2" || :
-		rec= rec2=
+		rec="" rec2=""
 		na=$(( (ta1 - ta0) / (ca1 - ca0) )) nb=$(( (tb1 - tb0) / (cb1 - cb0) ))
 		if [ $first = old ]; then
 			echo "old first $na" >>"$W/results"; echo "new second $nb" >>"$W/results"
