@@ -199,4 +199,17 @@ test_expect_success "-f errors: bad syntax, protochain, exit 2 with one line, no
 	test ! -e x.skb
 '
 
+# The kprobe programs with -f refused at load (as 6.1's verifier once did):
+# skbrec tries again without them and says why the probe cannot attach,
+# exit 2, no file, no crash (libbpf 1.1 freed its handler table twice on
+# that retry).
+test_expect_success "-f with the kprobe programs refused: a clear error, exit 2" '
+	st=0
+	SKBREC_FAULT=refuse-kprobe skbrec --no-fentry -p k:ip_rcv -f udp -o x.skb 2>e.out || st=$?
+	cat e.out
+	test $st = 2 && grep -q "^skbrec: SKBREC_FAULT=refuse-kprobe: " e.out &&
+	grep -q "^skbrec: k:ip_rcv: cannot attach: .*kprobe: " e.out &&
+	test "$(wc -l <e.out)" = 2 && test ! -e x.skb
+'
+
 test_done

@@ -131,10 +131,15 @@ static struct bpf_insn *splice_filter(struct bpf_insn *insn, size_t *n,
 
 /* -f for the programs libbpf loads itself (the kprobe templates): their
  * instructions get the filter in libbpf's last step before the load. */
+static bool fault_refuse_kprobe;   /* SKBREC_FAULT=refuse-kprobe */
+
 static int kprobe_prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
 			  long cookie)
 {
 	const struct rec_filter *f = (const struct rec_filter *)cookie;
+
+	if (fault_refuse_kprobe)
+		return -EACCES;
 	size_t n = bpf_program__insn_cnt(prog);
 	struct bpf_insn *v = malloc(n * sizeof(*v));
 	int err;
@@ -151,9 +156,8 @@ static int kprobe_prepare(struct bpf_program *prog, struct bpf_prog_load_opts *o
 	return err;
 }
 
-/* Handlers for the kprobe sections while a filter is to be spliced in;
- * ids[] to unregister, 0 when none. */
-static void kprobe_handlers(const struct rec_filter *f, int ids[4], bool on)
+/* Handlers for the kprobe sections when a filter is to be spliced in. */
+static void kprobe_handlers(const struct rec_filter *f)
 {
 	static const struct { const char *sec; enum bpf_attach_type eat; } secs[4] = {
 		{ "kprobe", 0 }, { "kretprobe", 0 },
@@ -161,17 +165,12 @@ static void kprobe_handlers(const struct rec_filter *f, int ids[4], bool on)
 		{ "kretprobe.multi", BPF_TRACE_KPROBE_MULTI },
 	};
 
+	if (!f->insns)
+		return;
 	for (int i = 0; i < 4; i++) {
-		if (!on) {
-			if (ids[i] > 0)
-				libbpf_unregister_prog_handler(ids[i]);
-			ids[i] = 0;
-			continue;
-		}
 		LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .cookie = (long)f,
 			    .prog_prepare_load_fn = kprobe_prepare);
-		ids[i] = f->insns ? libbpf_register_prog_handler(secs[i].sec,
-					BPF_PROG_TYPE_KPROBE, secs[i].eat, &ho) : 0;
+		libbpf_register_prog_handler(secs[i].sec, BPF_PROG_TYPE_KPROBE, secs[i].eat, &ho);
 	}
 }
 
@@ -237,15 +236,20 @@ static struct skbrec_bpf *open_load_skel(const struct rec_opts *o, const struct 
 static struct skbrec_bpf *open_load(const struct rec_opts *o, const struct kmem *km,
 				    bool kprobe, bool multi, int *err)
 {
-	int hids[4] = { 0 };
-	struct skbrec_bpf *s;
+	static bool registered;
 
-	/* registered from open (which picks a section's handler) to load
-	 * (which calls it) */
-	kprobe_handlers(&o->filter, hids, true);
-	s = open_load_skel(o, km, kprobe, multi, err);
-	kprobe_handlers(&o->filter, hids, false);
-	return s;
+	/* Registered from the first open (which picks a section's handler)
+	 * and never unregistered: libbpf 1.1's unregister of the last handler
+	 * frees its table but keeps the pointer, and the next register (the
+	 * retry without the kprobe templates after a refusal) freed it again
+	 * (a double free, found when 6.1 refused a kprobe program with -f).
+	 * The handlers only serve the sections of our own object. */
+	fault_refuse_kprobe = o->fault_refuse_kprobe;
+	if (!registered) {
+		kprobe_handlers(&o->filter);
+		registered = true;
+	}
+	return open_load_skel(o, km, kprobe, multi, err);
 }
 
 struct rec_bpf *recbpf_open(const struct rec_opts *o)

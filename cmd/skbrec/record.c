@@ -177,13 +177,19 @@ static int setup_probes(struct recorder *r)
 	/* Faults for tests (docs/skbrec.md, "Lost events"), said out loud: a recording
 	 * made with one is not a recording of the traffic. */
 	if (fault && *fault) {
-		if (strcmp(fault, "unreadable-skb")) {
-			skb_warn("SKBREC_FAULT=%s: unknown fault (known: unreadable-skb)", fault);
+		if (!strcmp(fault, "unreadable-skb")) {
+			skb_warn("SKBREC_FAULT=unreadable-skb: each sk_buff copied (raw_tp, kprobe) "
+				 "is read from a bad address, its event lost");
+			ro.fault_unreadable_skb = true;
+		} else if (!strcmp(fault, "refuse-kprobe")) {
+			skb_warn("SKBREC_FAULT=refuse-kprobe: the kprobe programs with -f are "
+				 "refused at load");
+			ro.fault_refuse_kprobe = true;
+		} else {
+			skb_warn("SKBREC_FAULT=%s: unknown fault (known: unreadable-skb, "
+				 "refuse-kprobe)", fault);
 			return -1;
 		}
-		skb_warn("SKBREC_FAULT=unreadable-skb: each sk_buff copied (raw_tp, kprobe) "
-			 "is read from a bad address, its event lost");
-		ro.fault_unreadable_skb = true;
 	}
 	if (!may_trace()) {
 		skb_warn("needs root (or CAP_BPF and CAP_PERFMON) to load BPF programs");

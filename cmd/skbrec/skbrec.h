@@ -163,6 +163,7 @@ struct rec_opts {
 	uint32_t sel_ifindex, sel_netns, sel_mark, sel_mark_mask;
 	struct rec_filter filter;   /* -f */
 	bool fault_unreadable_skb;  /* a test's fault: SKBREC_FAULT=unreadable-skb */
+	bool fault_refuse_kprobe;   /* a test's fault: SKBREC_FAULT=refuse-kprobe */
 };
 
 struct rec_bpf *recbpf_open(const struct rec_opts *o);
