@@ -41,7 +41,11 @@ start() {   # start BUILD_DIR OUT: its pid in $started
 
 for ((i = 1; i <= R; i++)); do
 	for first in old new; do
-		if [ $first = old ]; then a=$OLD b=$BUILD; else a=$BUILD b=$OLD; fi
+		if [ $first = old ]; then
+			a=$OLD b=$BUILD second=new
+		else
+			a=$BUILD b=$OLD second=old
+		fi
 		prog_ids >"$W/ids0"
 		start "$a" "$W/a.skb"
 		rec=$started
@@ -62,11 +66,7 @@ for ((i = 1; i <= R; i++)); do
 		wait "$rec" "$rec2" || :
 		rec="" rec2=""
 		na=$(( (ta1 - ta0) / (ca1 - ca0) )) nb=$(( (tb1 - tb0) / (cb1 - cb0) ))
-		if [ $first = old ]; then
-			echo "old first $na" >>"$W/results"; echo "new second $nb" >>"$W/results"
-		else
-			echo "new first $na" >>"$W/results"; echo "old second $nb" >>"$W/results"
-		fi
+		printf '%s first %s\n%s second %s\n' $first $na $second $nb >>"$W/results"
 	done
 done
 col() { awk -v b="$1" -v p="$2" '$1==b && $2==p {print $3}' "$W/results" | median; }

@@ -129,10 +129,10 @@ static void perm_hint(int err)
 static struct bpf_insn *splice_filter(struct bpf_insn *insn, size_t *n,
 				      const struct rec_filter *f, bool need);
 
-/* -f for the programs libbpf loads itself (the kprobe templates): their
- * instructions get the filter in libbpf's last step before the load. */
 static bool fault_refuse_kprobe;   /* SKBREC_FAULT=refuse-kprobe */
 
+/* -f for the programs libbpf loads itself (the kprobe templates): their
+ * instructions get the filter in libbpf's last step before the load. */
 static int kprobe_prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
 			  long cookie)
 {
