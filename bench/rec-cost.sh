@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # bench/rec-cost.sh [ROUNDS] [SECONDS] - what recording costs the traffic.
 #
-# iperf3 UDP with 64-byte payloads from namespace A to namespace B over a
-# veth pair, in interleaved rounds of:
+# iperf3 UDP with 64-byte payloads (PAYLOAD=... another size) from namespace
+# A to namespace B over a veth pair, in interleaved rounds of:
 #   none     untraced
 #   skbrec   skbrec with its default probes
 #   rx-only  skbrec -p tp:net:netif_receive_skb
@@ -29,6 +29,7 @@
 set -eu
 R=${1:-5}
 DUR=${2:-4}
+PAYLOAD=${PAYLOAD:-64}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 MODES=${MODES:-"none skbrec rx-only tcpdump"}
@@ -80,7 +81,7 @@ run() {
 	esac
 	read -r t0 c0 <<<"$(bpf_sums)"
 	[ -n "$rec" ] && cpu=$(cpu_ns "$rec")
-	ip netns exec "$A" iperf3 -c 10.78.0.2 -u -l 64 -b 0 -t "$DUR" -J >"$W/iperf.json"
+	ip netns exec "$A" iperf3 -c 10.78.0.2 -u -l "$PAYLOAD" -b 0 -t "$DUR" -J >"$W/iperf.json"
 	pps=$(jq '.end.sum.packets / .end.sum.seconds | floor' "$W/iperf.json")
 	if [ -n "$rec" ]; then
 		if [ "$mode" != tcpdump ]; then
@@ -125,4 +126,4 @@ for m in $MODES; do
 	[ -z "${TSV:-}" ] ||
 		printf '%s\t%s\t%s\t%s\t%s\n' "${TSV_KIND:-rec}" "$m" "$pps" "$(col "$m" 6)" "$rss" >>"$TSV"
 done
-echo "(median of $R interleaved rounds of ${DUR}s; kernel $(uname -r), $(nproc) CPUs)"
+echo "(median of $R interleaved rounds of ${DUR}s, UDP payloads of $PAYLOAD bytes; kernel $(uname -r), $(nproc) CPUs)"

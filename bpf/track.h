@@ -172,33 +172,58 @@ static __always_inline __u32 track_masks(const __u8 *b, __u64 m[8])
 }
 
 /*
- * Fingerprint of the packet bytes at p: len (<= TRACK_FP_MAX) bytes are
- * read, those past the IP packet's own length ignored.  *used: how many
- * counted (store it; the next read of this packet asks for that many).
+ * Up to TRACK_FP_MAX bytes at one position, masked (track_masks): the
+ * fingerprint of any length up to what was read, without reading again.
+ * track_id reads the bytes at the network header once an event; the entries
+ * under the buffer and the sk_buff, and a new packet's fingerprint, are then
+ * all computed from them (a new packet whose buffer and sk_buff were both
+ * used before, the common case, read them three times: ~2 helper calls an
+ * event less).
  */
-static __always_inline int track_fp(const void *p, __u32 len, __u64 *fp, __u32 *used)
-{
-	__u64 w[8] = {}, m[8] = {};
-	__u32 iplen;
-	__u64 h;
+struct track_bytes {
+	__u64 w[8];     /* little-endian words, & their masks */
+	__u32 iplen;    /* the IP packet's length, ~0 for non-IP */
+	__u32 pad;
+};
 
-	len = clamp(len, TRACK_FP_MAX);
-	if (bpf_probe_read_kernel(w, len, p))
+static __always_inline int track_read(struct track_bytes *b, const void *p, __u32 len)
+{
+	__u64 m[8] = {};
+
+	for (__u32 i = 0; i < 8; i++)
+		b->w[i] = 0;
+	if (bpf_probe_read_kernel(b->w, clamp(len, TRACK_FP_MAX), p))
 		return -1;
-	iplen = track_masks((const __u8 *)w, m);
-	if (iplen < len)
-		len = iplen;
+	b->iplen = track_masks((const __u8 *)b->w, m);
+	for (__u32 i = 0; i < 8; i++)
+		b->w[i] &= m[i];
+	return 0;
+}
+
+/*
+ * Fingerprint of the first len (<= what was read) bytes of b, those past
+ * the IP packet's own length ignored.  *used: how many counted (store it;
+ * the next check of this packet asks for that many).  The masks depend
+ * only on bytes below any byte they keep, so bytes read past len change
+ * nothing: the same value as reading exactly len bytes.
+ */
+static __always_inline __u64 track_fp(const struct track_bytes *b, __u32 len, __u32 *used)
+{
+	__u64 h, v;
+
+	if (b->iplen < len)
+		len = b->iplen;
 	h = len;
 	for (__u32 i = 0; i < 8; i++) {
+		v = b->w[i];
 		if (8 * i >= len)
-			m[i] = 0;
+			v = 0;
 		else if (8 * i + 8 > len)
-			m[i] &= (1ULL << (8 * (len - 8 * i))) - 1;
-		h = track_mix(h, w[i] & m[i]);
+			v &= (1ULL << (8 * (len - 8 * i))) - 1;
+		h = track_mix(h, v);
 	}
-	*fp = h;
 	*used = len;
-	return 0;
+	return h;
 }
 
 /* Where the current packet's bytes are, as offsets from head. */
@@ -234,20 +259,27 @@ static __always_inline void track_geo_of(struct sk_buff *skb, struct track_geo *
 }
 
 /* Does entry t, found under key, still describe the packet whose bytes are
- * at head + anchor?  Then its fingerprint is in *fp. */
+ * at head + anchor?  net: the bytes at the network header, already read
+ * (NULL: none); other anchors are read here. */
 static __always_inline bool track_same(const struct track_ent *t, __u64 key, __u64 now,
 				       unsigned char *head, __u32 anchor,
-				       const struct track_geo *g)
+				       const struct track_geo *g, const struct track_bytes *net)
 {
-	__u64 fp;
+	struct track_bytes b;
 	__u32 used;
+	__u64 fp;
 
 	/* signed: another CPU may have stored a time later than ours */
-	return t->key == key && (__s64)(now - t->last) < (__s64)track_age_ns &&
-	       t->check == track_check(t) && anchor >= g->lo &&
-	       anchor + t->fp_len <= g->lin_end &&
-	       !track_fp(head + anchor, t->fp_len, &fp, &used) &&
-	       used == t->fp_len && fp == t->fp;
+	if (t->key != key || (__s64)(now - t->last) >= (__s64)track_age_ns ||
+	    t->check != track_check(t) || anchor < g->lo || anchor + t->fp_len > g->lin_end)
+		return false;
+	if (anchor != g->net || !net) {
+		if (track_read(&b, head + anchor, t->fp_len))
+			return false;
+		net = &b;
+	}
+	fp = track_fp(net, t->fp_len, &used);
+	return used == t->fp_len && fp == t->fp;
 }
 
 /* Is there an entry under this packet's buffer or sk_buff?  Keys only, no
@@ -276,21 +308,29 @@ static __always_inline __u64 track_id(__u64 skb, struct sk_buff *ls,
 	__u32 hslot = track_slot((__u64)head), sslot = track_slot(skb);
 	struct track_ent *th = bpf_map_lookup_elem(&track_head, &hslot);
 	struct track_ent *ts = bpf_map_lookup_elem(&track_skb, &sslot);
+	struct track_bytes nb;
 	struct track_geo g;
 	__u32 used, avail;
 	__u64 id, fp;
+	bool have;
 
 	if (!th || !ts)
 		return fresh;
 	track_geo_from(&g, data_off, ls->len, ls->data_len, ls->mac_header, ls->network_header);
-	if (track_same(th, (__u64)head, now, head, th->anchor, &g)) {
+	/* The bytes the linear area holds at the network header, read once
+	 * for all three checks below. */
+	avail = g.lin_end > g.net ? g.lin_end - g.net : 0;
+	if (avail > TRACK_FP_MAX)
+		avail = TRACK_FP_MAX;
+	have = avail >= TRACK_FP_MIN && g.net <= 0xffff && !track_read(&nb, head + g.net, avail);
+	if (track_same(th, (__u64)head, now, head, th->anchor, &g, have ? &nb : NULL)) {
 		/* the packet's own buffer: keep the skb table current too */
 		th->last = now;
 		if (th->anchor == g.net)
 			track_put(ts, skb, th->id, th->fp, now, 0, th->fp_len);
 		return th->id;
 	}
-	if (track_same(ts, skb, now, head, g.net, &g)) {
+	if (have && track_same(ts, skb, now, head, g.net, &g, &nb)) {
 		/* same sk_buff, same bytes, another buffer: moved by
 		 * pskb_expand_head() */
 		id = ts->id;
@@ -298,13 +338,11 @@ static __always_inline __u64 track_id(__u64 skb, struct sk_buff *ls,
 		track_put(th, (__u64)head, id, ts->fp, now, g.net, ts->fp_len);
 		return id;
 	}
-	/* A new packet: fingerprint what the linear area holds at the
-	 * network header. */
-	avail = g.lin_end > g.net ? g.lin_end - g.net : 0;
-	if (avail > TRACK_FP_MAX)
-		avail = TRACK_FP_MAX;
-	if (avail < TRACK_FP_MIN || g.net > 0xffff ||
-	    track_fp(head + g.net, avail, &fp, &used) || used < TRACK_FP_MIN)
+	/* A new packet: its fingerprint at the network header. */
+	if (!have)
+		return fresh;
+	fp = track_fp(&nb, avail, &used);
+	if (used < TRACK_FP_MIN)
 		return fresh;
 	/* The new id is made of what identifies the packet here, so two CPUs
 	 * that see it at once (a tap's clone consumed on one while the
@@ -338,7 +376,7 @@ static __always_inline void track_follow_copy(struct sk_buff *o, struct sk_buff 
 	if (!to || !tn || !n)
 		return;
 	track_geo_of(n, &g);
-	if (!track_same(to, (__u64)o, now, head, g.net, &g))
+	if (!track_same(to, (__u64)o, now, head, g.net, &g, NULL))
 		return;
 	id = to->id;
 	hslot = track_slot((__u64)head);
