@@ -58,9 +58,16 @@ static void *arena_alloc(struct arena_blk **a, size_t n)
 	return p;
 }
 
-/* ---- id map: u32 id -> entry, open addressing (ids come from the file) ---- */
+/* ---- id map: u32 id -> entry ----
+ * Writers number each dictionary 1, 2, 3...: ids below IDMAP_DENSE sit in
+ * a plain array grown to the highest one seen (one load per reference; the
+ * lookup runs for every reference of every event), any other u32 a file
+ * may carry in open addressing.  At most IDMAP_DENSE pointers a map. */
+#define IDMAP_DENSE 65536u
 
 struct idmap {
+	void **dense;           /* ids < ndense */
+	uint32_t ndense;
 	uint32_t *key;
 	void **val;
 	size_t cap, n;
@@ -68,6 +75,8 @@ struct idmap {
 
 static void *idmap_get(const struct idmap *m, uint32_t k)
 {
+	if (k < IDMAP_DENSE)
+		return k < m->ndense ? m->dense[k] : NULL;
 	if (!m->cap)
 		return NULL;
 	for (size_t i = (k * 2654435761u) & (m->cap - 1); m->val[i]; i = (i + 1) & (m->cap - 1))
@@ -76,8 +85,28 @@ static void *idmap_get(const struct idmap *m, uint32_t k)
 	return NULL;
 }
 
+static int idmap_put_dense(struct idmap *m, uint32_t k, void *v)
+{
+	if (k >= m->ndense) {
+		uint32_t n = m->ndense ? m->ndense : 64;
+		void **d;
+
+		while (n <= k)
+			n *= 2;
+		if (!(d = realloc(m->dense, n * sizeof(*d))))
+			return -ENOMEM;
+		memset(d + m->ndense, 0, (n - m->ndense) * sizeof(*d));
+		m->dense = d;
+		m->ndense = n;
+	}
+	m->dense[k] = v;   /* a repeated dictionary record redefines */
+	return 0;
+}
+
 static int idmap_put(struct idmap *m, uint32_t k, void *v)
 {
+	if (k < IDMAP_DENSE)
+		return idmap_put_dense(m, k, v);
 	if ((m->n + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 64;
 		uint32_t *key = calloc(cap, sizeof(*key));
@@ -116,6 +145,7 @@ static int idmap_put(struct idmap *m, uint32_t k, void *v)
 
 static void idmap_clear(struct idmap *m)
 {
+	free(m->dense);
 	free(m->key);
 	free(m->val);
 	memset(m, 0, sizeof(*m));
