@@ -55,7 +55,7 @@ $1 == "rec0" && ($2 in name) {
 	printf fmt, "  " name[$2] " [" (un0 ? sprintf("%.2f", $3 / un0) : "-") "]", $3, td0,
 		(td0 ? sprintf("%.2f", $3 / td0) : "-"), $4, $5
 }
-$1 == "read" && !hdr { printf "events/s reading %d events (RSS at N / 4 N)\n", n; hdr = 1 }
+$1 == "read" && !hdr { printf "events/s reading %d events (skb2pcap, skbgrep: 4 times as many; RSS at N / 4 N)\n", n; hdr = 1 }
 $1 == "read" {
 	printf fmt, "  " $2 " vs tcpdump " $3, $4, $5, ($5 ? sprintf("%.1f", $4 / $5) : "-"), "-", $6
 }' "$TSV"

@@ -65,30 +65,39 @@ once() {
 
 median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'; }
 
-# row LABEL THEIRS_LABEL "OURS..." "THEIRS..." (commands with IN for the input);
-# a tcpdump command already measured for an earlier row is not run again
+# row LABEL THEIRS_LABEL "OURS..." "THEIRS..." [4] (commands with IN for the input;
+# 4: timed on the 4 N input, for programs whose N-event runs last ~0.1 s,
+# within this machine's noise); a tcpdump command already measured for an
+# earlier row is not run again
 declare -A THEIRS
 NT=0
 row() {
-	local label=$1 tlabel=$2 ours=$3 theirs=$4 i o t rss rss4 eo et again=
+	local label=$1 tlabel=$2 ours=$3 theirs=$4 scale=${5:-1} i o t rss rss4 eo et again=
+	local in=$W/in n=$N key="${5:-1} $4"
+	[ "$scale" = 4 ] && in=$W/in4 n=$((4 * N))
 	: >"$W/o"
-	[ -n "${THEIRS[$theirs]:-}" ] && again=1 || : >"$W/t"
+	[ -n "${THEIRS[$key]:-}" ] && again=1 || : >"$W/t"
 	for ((i = 0; i < R; i++)); do
-		o=$(once bash -c "${ours//IN/$W/in}") && echo "$o" >>"$W/o"
+		o=$(once bash -c "${ours//IN/$in}") && echo "$o" >>"$W/o"
 		[ -n "$again" ] && continue
-		t=$(once bash -c "${theirs//IN/$W/in}") && echo "$t" >>"$W/t"
+		t=$(once bash -c "${theirs//IN/$in}") && echo "$t" >>"$W/t"
 	done
 	if [ -n "$again" ]; then
-		cp "${THEIRS[$theirs]}" "$W/t"
+		cp "${THEIRS[$key]}" "$W/t"
 	else
 		NT=$((NT + 1))
-		THEIRS[$theirs]=$W/t.$NT
+		THEIRS[$key]=$W/t.$NT
 		cp "$W/t" "$W/t.$NT"
 	fi
-	rss4=$(once bash -c "${ours//IN/$W/in4}" | cut -d' ' -f2)
-	rss=$(cut -d' ' -f2 "$W/o" | median)
-	eo=$(cut -d' ' -f1 "$W/o" | median | awk -v n="$N" '{printf "%.0f", ($1 > 0 ? n / $1 : 0)}')
-	et=$(cut -d' ' -f1 "$W/t" | median | awk -v n="$N" '{printf "%.0f", ($1 > 0 ? n / $1 : 0)}')
+	if [ "$scale" = 4 ]; then
+		rss4=$(cut -d' ' -f2 "$W/o" | median)
+		rss=$(once bash -c "${ours//IN/$W/in}" | cut -d' ' -f2)
+	else
+		rss4=$(once bash -c "${ours//IN/$W/in4}" | cut -d' ' -f2)
+		rss=$(cut -d' ' -f2 "$W/o" | median)
+	fi
+	eo=$(cut -d' ' -f1 "$W/o" | median | awk -v n="$n" '{printf "%.0f", ($1 > 0 ? n / $1 : 0)}')
+	et=$(cut -d' ' -f1 "$W/t" | median | awk -v n="$n" '{printf "%.0f", ($1 > 0 ? n / $1 : 0)}')
 	printf '%-24s %-20s %12s %12s %6s %9s %9s\n' "$label" "$tlabel" "$eo" "$et" \
 		"$(awk -v a="$eo" -v b="$et" 'BEGIN{printf "%.1f", b ? a / b : 0}')" \
 		"$((rss / 1024))M" "$((rss4 / 1024))M"
@@ -103,8 +112,9 @@ printf '%-24s %-20s %12s %12s %6s %9s %9s\n' ours "tcpdump" "ours ev/s" "tcpdump
 row "skbcat" "-nn -r" "'$S/skbcat' IN.skb" "tcpdump -nn -r IN.pcap"
 row "skbcat -j" "-nn -r" "'$S/skbcat' -j IN.skb" "tcpdump -nn -r IN.pcap"
 row "skbcat --flows" "-nn -r" "'$S/skbcat' --flows IN.skb" "tcpdump -nn -r IN.pcap"
-row "skb2pcap" "-r -w" "'$S/skb2pcap' IN.skb" "tcpdump -Z root -r IN.pcap -w -"
+row "skb2pcap" "-r -w" "'$S/skb2pcap' IN.skb" "tcpdump -Z root -r IN.pcap -w -" 4
 row "skbgrep -f EXPR" "-r -w EXPR" "'$S/skbgrep' -f '$EXPR' IN.skb" \
-	"tcpdump -Z root -r IN.pcap -w - '$EXPR'"
-row "skbgrep (no filter)" "-r -w" "'$S/skbgrep' IN.skb" "tcpdump -Z root -r IN.pcap -w -"
-echo "(median of $R alternating runs, $N events of 60 bytes; EXPR: $EXPR; $(nproc) CPUs)"
+	"tcpdump -Z root -r IN.pcap -w - '$EXPR'" 4
+row "skbgrep (no filter)" "-r -w" "'$S/skbgrep' IN.skb" "tcpdump -Z root -r IN.pcap -w -" 4
+echo "(median of $R alternating runs, $N events of 60 bytes, $((4 * N)) for skb2pcap and" \
+	"skbgrep; EXPR: $EXPR; $(nproc) CPUs)"
