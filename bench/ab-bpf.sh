@@ -12,11 +12,16 @@
 # sk_buff, so the builds take turns starting first; the table gives each
 # build's median ns per program run, first and second, and their mean.
 # A benchmark, not a test: run as root on a quiet machine.  BUILD=... the
-# new build (default build/), REC_ARGS=... options for both recorders.
+# new build (default build/), REC_ARGS=... options for both recorders,
+# PAYLOAD=... the UDP payload bytes (64), TCP=1 an iperf3 TCP stream
+# instead (GSO packets, payload in page fragments).
 set -eu
 OLD=${1:?usage: bench/ab-bpf.sh OLD_BUILD [ROUNDS] [SECONDS]}
 R=${2:-4}
 DUR=${3:-3}
+PAYLOAD=${PAYLOAD:-64}
+traffic=(-u -l "$PAYLOAD" -b 0) what="UDP payloads of $PAYLOAD bytes"
+[ "${TCP:-0}" = 1 ] && traffic=() what="a TCP stream"
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 . "$TOP/bench/netns.sh"
@@ -59,7 +64,7 @@ for ((i = 1; i <= R; i++)); do
 		comm -13 "$W/ids1" "$W/ids2" >"$W/idb"
 		read -r ta0 ca0 <<<"$(prog_sums "$W/ida")"
 		read -r tb0 cb0 <<<"$(prog_sums "$W/idb")"
-		ip netns exec "$A" iperf3 -c 10.77.0.2 -u -l 64 -b 0 -t "$DUR" >/dev/null
+		ip netns exec "$A" iperf3 -c 10.77.0.2 "${traffic[@]}" -t "$DUR" >/dev/null
 		read -r ta1 ca1 <<<"$(prog_sums "$W/ida")"
 		read -r tb1 cb1 <<<"$(prog_sums "$W/idb")"
 		kill -INT "$rec" "$rec2"
@@ -75,5 +80,5 @@ for b in old new; do
 	f=$(col $b first) s=$(col $b second)
 	printf '%-6s %8s %8s %8s\n' $b "$f" "$s" $(( (f + s) / 2 ))
 done
-echo "(BPF ns per program run, median of $R rounds of ${DUR}s each order;" \
+echo "(BPF ns per program run, median of $R rounds of ${DUR}s each order, $what;" \
 	"old: $OLD, new: $BUILD; kernel $(uname -r))"
