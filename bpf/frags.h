@@ -90,6 +90,7 @@ struct frag_state {
 	__u32 off;      /* bytes in e->data so far */
 	__u32 i, nr;    /* fragment index, count in sh */
 	__u32 missing;  /* some bytes could not be read */
+	__u32 pre;      /* -f ran on the first bytes alone (skbrec.bpf.c) */
 };
 
 static __always_inline struct frag_state *frag_state_of(struct skbrec_event *e)

@@ -191,9 +191,12 @@ struct {
 } followed SEC(".maps");
 
 /* -f: the user's snaplen when the filter needs more bytes copied (snaplen
- * is then max(snaplen, 512), what the filter sees). */
+ * is then max(snaplen, 512), what the filter sees).  filter_need: the
+ * bytes the expression can load at most (cmd/skbrec/xlate.c, cbpf_need),
+ * snaplen when it has no such bound. */
 const volatile __u32 filter_on = 0;
 const volatile __u32 store_len = 0;
+const volatile __u32 filter_need = 0;
 
 /* Do the selectors (-i, --netns, --mark) hold for this skb? */
 static __always_inline bool selectors_hold(struct sk_buff *ls, bool direct)
@@ -222,7 +225,8 @@ static __always_inline __u64 *follow_slot(__u64 id)
 /*
  * The -f expression: its body is replaced at load by the translation of
  * libpcap's classic BPF (cmd/skbrec/xlate.c, filter.c): the Ethernet
- * variant when l2 is set, the raw-IP one otherwise.  This stand-in, never
+ * variant when l2 is set, the raw-IP one otherwise.  Returns 1 match, 0 no
+ * match, 2 no match because it loaded past the caplen bytes given.  This stand-in, never
  * loaded as it is, only fixes the calling convention; the asm keeps the
  * compiler from folding the call or dropping arguments.
  */
@@ -300,20 +304,18 @@ static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *ls
 /*
  * Where the captured bytes start: the MAC header when it is set (and not
  * past data), else the network header, else data itself.  Offsets are from
- * skb->head; everything is checked against the linear area.  The bytes are
- * those tcpdump would see from there: linear data, fragments, frag_list
- * (frags.h), at most snaplen.
+ * skb->head; everything is checked against the linear area.  Sets the
+ * flags, orig_len and the header offsets; returns the start, and in
+ * *lin_end where the linear data ends.
  */
-static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *ls,
-				       unsigned char *head, __u32 data_off)
+static __always_inline __u32 fill_place(struct skbrec_event *e, struct sk_buff *ls,
+					__u32 data_off, __u32 *lin_end_out)
 {
 	__u32 lin_end = data_off + (e->len - e->data_len);  /* end of linear data */
 	__u16 mac = ls->mac_header;
 	__u16 net = ls->network_header;
 	__u16 trans = ls->transport_header;
 	__u32 start = data_off;
-	struct frag_state *fs = frag_state_of(e);
-	__u64 caplen;
 
 	if (e->len < e->data_len)
 		lin_end = data_off;
@@ -331,6 +333,19 @@ static __always_inline void fill_bytes(struct skbrec_event *e, struct sk_buff *l
 		    net - start : 0xffff;
 	e->l4_off = (trans != (__u16)~0U && trans >= start && trans - start < 0xffff) ?
 		    trans - start : 0xffff;
+	*lin_end_out = lin_end;
+	return start;
+}
+
+/*
+ * The bytes tcpdump would see from start: linear data, fragments,
+ * frag_list (frags.h), at most snaplen.
+ */
+static __always_inline void fill_copy(struct skbrec_event *e, struct sk_buff *ls,
+				      unsigned char *head, __u32 start, __u32 lin_end)
+{
+	struct frag_state *fs = frag_state_of(e);
+	__u64 caplen;
 
 	/* The linear bytes, then the fragments and the frag_list members. */
 	caplen = lin_end > start ? lin_end - start : 0;
@@ -419,7 +434,8 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	struct skbrec_event *e;
 	struct sk_buff *ls;
 	unsigned char *head;
-	__u32 data_off;
+	struct frag_state *fs;
+	__u32 data_off, start, lin_end;
 	__u64 flags, size, fresh, *fw;
 	bool select = sel_on || filter_on, known = false, pass = true;
 
@@ -493,12 +509,43 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	e->flags = 0;
 	e->len = ls->len;
 	e->data_len = ls->data_len;
-	fill_bytes(e, ls, head, data_off);
+	start = fill_place(e, ls, data_off, &lin_end);
+	fs = frag_state_of(e);
+	fs->pre = 0;   /* map memory: the verifier does not split paths on it */
+	if (filter_on && filter_need && pass) {
+		/* The expression runs first on the linear bytes it can load
+		 * (at most filter_need, the whole packet when shorter): an
+		 * answer that needed no byte past them is its answer on the
+		 * whole packet, and a packet it rejects is not copied any
+		 * further (its fragments, up to snaplen).  It loaded past
+		 * them (2) before all it can load was there: the bytes are
+		 * copied whole and it runs again below.  (Bytes that start at
+		 * neither header never match: skbgrep -f.) */
+		__u32 want = e->orig_len < filter_need ? e->orig_len : filter_need;
+		__u32 n = lin_end - start < want ? lin_end - start : want;
+		int r = 0;
+
+		if (n && bpf_probe_read_kernel(e->data, clamp(n, filter_need), head + start) == 0) {
+			if (e->flags & (SKBREC_L2 | SKBREC_L3))
+				r = filter_match(e->data, clamp(n, filter_need), e->orig_len,
+						 e->flags & SKBREC_L2);
+			if (r != 2 || n == want) {
+				fs->pre = 1;
+				if (r != 1)
+					pass = false;
+				if (!pass && !known)
+					goto skip;
+			}
+		}
+	}
+	fill_copy(e, ls, head, start, lin_end);
 	if (filter_on) {
-		/* (bytes that start at neither header never match: skbgrep -f) */
-		if (pass && (!(e->flags & (SKBREC_L2 | SKBREC_L3)) ||
-			     !filter_match(e->data, clamp(e->caplen, snaplen), e->orig_len,
-					   e->flags & SKBREC_L2)))
+		/* the same on all the bytes copied, where the linear ones
+		 * were not enough */
+		if (pass && !fs->pre &&
+		    (!(e->flags & (SKBREC_L2 | SKBREC_L3)) ||
+		     filter_match(e->data, clamp(e->caplen, snaplen), e->orig_len,
+				  e->flags & SKBREC_L2) != 1))
 			pass = false;
 		if (!pass && !known)
 			goto skip;

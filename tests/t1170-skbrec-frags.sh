@@ -7,7 +7,10 @@
 # captured there (tests/skbrec/frags.py); tracepoints through tp_btf and
 # raw_tp.  Also runs on 6.1 in the VM, with k:__netif_receive_skb,
 # kr:ip_rcv_core and the glob k:ip_rcv* on top (fentry/fexit, kprobes/
-# kretprobes with --no-fentry).
+# kretprobes with --no-fentry).  Meanwhile a second recorder with -f on a
+# byte past the linear headers ('tcp[200] & 1 = 1': the probes run the
+# filter on the linear bytes first, copy the fragments and run it again)
+# must record exactly the events skbgrep -f keeps of the first recording.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/skbrec/lib.sh"
 test_also_in_vm
@@ -18,6 +21,8 @@ if ! need_skbrec || ! need_bpf || ! need_cmd tcpdump python3 skbcat; then
 fi
 veth_pair
 export SNAP OPTS FN
+FILTER='tcp[200] & 1 = 1'
+export FILTER
 # Function probes where the kernel has them (the VM): fentry/fexit, or
 # kprobes/kretprobes with --no-fentry; a glob (kprobe-multi where the
 # kernel offers it: Debian's 6.1 refuses it, so it attaches one by one).
@@ -26,8 +31,8 @@ skbrec -q -p k:__netif_receive_skb -d 1 -o /dev/null 2>/dev/null &&
 	FN="-p k:__netif_receive_skb -p kr:ip_rcv_core -p k:ip_rcv*"
 
 frags_vs_tcpdump() {
-	rec= tin= tout=
-	trap 'kill $rec $tin $tout 2>/dev/null || :' EXIT
+	rec= tin= tout= flt=
+	trap 'kill $rec $flt $tin $tout 2>/dev/null || :' EXIT
 	ip netns exec $NS_A tcpdump --immediate-mode -U -n -B 65536 -s $SNAP -i $VA -Q in -w in.pcap 2>td-in.err &
 	tin=$!
 	ip netns exec $NS_A tcpdump --immediate-mode -U -n -B 65536 -s $SNAP -i $VA -Q out -w out.pcap 2>td-out.err &
@@ -37,8 +42,12 @@ frags_vs_tcpdump() {
 	skbrec -v -q -s $SNAP -b 64m $OPTS -p tp:net:netif_receive_skb \
 		-p tp:net:net_dev_start_xmit -o run.skb 2>rec.err &
 	rec=$!
+	skbrec -v -q -s 512 --no-follow -f "$FILTER" $OPTS -p tp:net:netif_receive_skb \
+		-p tp:net:net_dev_start_xmit -o flt.skb 2>flt.err &
+	flt=$!
 	# (one fentry program per function of the glob: slow under qemu)
 	wait_for rec.err "net_dev_start_xmit: attached" 120
+	wait_for flt.err "net_dev_start_xmit: attached" 120
 	# B sinks 4 MiB from A (a byte pattern, so fragment bytes are checked),
 	# then answers with 1 MiB.
 	ip netns exec $NS_B python3 -c '
@@ -76,9 +85,9 @@ assert n == 251 * 4200, n
 '
 	wait $srv
 	sleep 0.3
-	kill -INT $rec
-	wait $rec
-	rec=
+	kill -INT $rec $flt
+	wait $rec $flt
+	rec= flt=
 	sleep 0.3
 	kill $tin $tout
 	wait $tin $tout || :
@@ -91,6 +100,26 @@ assert n == 251 * 4200, n
 	! grep -q "lack packet bytes" rec.err
 	skbcat -j run.skb >run.json
 	python3 "$TOP/tests/skbrec/frags.py" run.json in.pcap out.pcap $VA $SNAP
+	grep -q "^[0-9]* events recorded, 0 lost$" flt.err
+	st=0; skbgrep -f "$FILTER" run.skb >want.skb || st=$?
+	test $st = 0
+	skbcat -j want.skb >want.json
+	skbcat -j flt.skb >flt.json
+	python3 - want.json flt.json $VA <<-\PY
+	import json, sys
+	def keys(path, ifname):
+	    ks, paged = [], 0
+	    for l in open(path):
+	        e = json.loads(l)
+	        if e.get("type") == "event" and e["ifname"] == ifname:
+	            ks.append((e["probe"]["spec"], e["skb"], e["orig_len"], e["data"][:1024]))
+	            paged += e["data_len"] > 0
+	    return sorted(ks), paged
+	(want, paged), (got, _) = keys(sys.argv[1], sys.argv[3]), keys(sys.argv[2], sys.argv[3])
+	print(f"-f: skbgrep keeps {len(want)} ({paged} with fragments), the kernel recorded {len(got)}")
+	assert want == got, (len(set(want) - set(got)), len(set(got) - set(want)))
+	assert paged >= 1, paged   # the fragments' path ran
+	PY
 	if [ -n "$FN" ]; then
 		# the function probes recorded, through the mechanisms meant
 		for s in k:__netif_receive_skb kr:ip_rcv_core k:ip_rcv k:ip_rcv_core; do

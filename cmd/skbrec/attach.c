@@ -198,6 +198,10 @@ static struct skbrec_bpf *open_load_skel(const struct rec_opts *o, const struct 
 		s->rodata->store_len = o->snaplen;
 		if (o->snaplen < FILTER_MIN_BYTES)
 			s->rodata->snaplen = FILTER_MIN_BYTES;
+		/* the filter runs first on the linear bytes it can load at
+		 * most (1: it loads none; all that is copied: no bound) */
+		s->rodata->filter_need = o->filter.need >= copy ? copy :
+					 o->filter.need ? o->filter.need : 1;
 	}
 	s->rodata->sel_on = o->sel_on;
 	s->rodata->sel_ifindex = o->sel_ifindex;
@@ -318,24 +322,29 @@ static uint64_t cfg_of(const struct rec_probe *p)
 }
 
 /*
- * -f: the template's one BPF-to-BPF call goes to filter_match(), the last
- * subprogram (every other function is inlined); its body, from the call's
- * target to the end, becomes the translated filter.  *n shrinks or grows.
+ * -f: the template's BPF-to-BPF calls (two: on the first bytes, on all of
+ * them) all go to filter_match(), the last subprogram (every other function
+ * is inlined); its body, from the calls' target to the end, becomes the
+ * translated filter.  *n shrinks or grows.
  */
 static struct bpf_insn *splice_filter(struct bpf_insn *insn, size_t *n,
 				      const struct rec_filter *f, bool need)
 {
 	size_t start = 0, calls = 0;
+	bool same = true;
 	struct bpf_insn *v;
 
 	for (size_t i = 0; i < *n; i++)
 		if (insn[i].code == (BPF_JMP | BPF_CALL) && insn[i].src_reg == BPF_PSEUDO_CALL) {
-			start = i + 1 + (size_t)(int64_t)insn[i].imm;
+			size_t to = i + 1 + (size_t)(int64_t)insn[i].imm;
+
+			same = same && (!calls || to == start);
+			start = to;
 			calls++;
 		}
 	if (!calls && !need)
 		return insn;   /* a program without the filter call */
-	if (calls != 1 || start >= *n) {
+	if (!calls || !same || start >= *n) {
 		skb_warn("internal error: the BPF template's filter call is not where expected");
 		free(insn);
 		return NULL;

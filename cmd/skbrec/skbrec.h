@@ -142,7 +142,12 @@ int filter_compile(const char *expr, int dlt, struct cbpf_insn **out, size_t *n,
 struct rec_filter {
 	struct bpf_insn *insns; /* filter_match()'s new body, NULL: no -f */
 	size_t n;
+	uint32_t need;          /* bytes it can load at most (cbpf_need), either variant */
 };
+/* The bytes a classic program can load at most, capped at maxlen;
+ * FILTER_NEED_ANY: no bound (xlate.c). */
+#define FILTER_NEED_ANY UINT32_MAX
+uint32_t cbpf_need(const struct cbpf_insn *prog, size_t n, uint32_t maxlen);
 /* Both variants joined (xlate.c); 0, or -1 after a message naming the
  * expression. */
 int filter_build(const char *expr, uint32_t maxlen, struct rec_filter *f);

@@ -3,14 +3,19 @@
  * xlate.c - classic BPF (what pcap_compile() makes) to eBPF instructions
  * that run inside skbrec's probe programs, with libpcap's semantics
  * (bpf_filter() in libpcap's bpf_filter.c):
- *   - a load past the captured bytes fails the match (returns 0);
- *   - division or modulo by zero fails the match;
+ *   - a load past the captured bytes fails the match: it returns 2, "past
+ *     these bytes" (no match; skbrec, having copied only a packet's first
+ *     bytes, copies the rest and asks again), any other failure 0;
+ *   - division or modulo by zero fails the match (0);
  *   - shifts by 32 or more give 0;
  *   - A, X and the 16 scratch words start at 0;
  *   - BPF_LEN is the packet's whole (wire) length.
  *
  * The result is the body of a BPF subprogram called as
  *     r0 = match(r1 = bytes, r2 = captured length, r3 = wire length)
+ * r0: 1 match, 0 no match, 2 no match because a load went past the bytes
+ * (an answer on the first bytes of a packet that is 0 or 1 is the answer
+ * on the whole packet: every load it made was within them).
  * where bytes points into a map value of at least maxlen bytes: loads are
  * checked against maxlen at translation (so the verifier sees them in
  * bounds) and against the captured length at run time.
@@ -43,8 +48,10 @@ struct xl {
 	size_t *start;          /* classic pc -> first eBPF index */
 	struct fix { size_t at; size_t target; } *fix;   /* jumps to classic pcs */
 	size_t nfix, capfix;
-	size_t *fails;          /* jumps to the fail exit */
+	size_t *fails;          /* jumps to the fail exit (0) */
 	size_t nfail, capfail;
+	size_t *pasts;          /* jumps to the "past the bytes" exit (2) */
+	size_t npast, cappast;
 	int err;
 };
 
@@ -96,6 +103,13 @@ static void emit_fail_jump(struct xl *x, struct bpf_insn j)
 	emit(x, j);
 }
 
+static void emit_past_jump(struct xl *x, struct bpf_insn j)
+{
+	if (room(x, (void **)&x->pasts, &x->cappast, x->npast, sizeof(*x->pasts)))
+		x->pasts[x->npast++] = x->n;
+	emit(x, j);
+}
+
 static void emit_pc_jump(struct xl *x, struct bpf_insn j, size_t target)
 {
 	if (room(x, (void **)&x->fix, &x->capfix, x->nfix, sizeof(*x->fix)))
@@ -103,28 +117,28 @@ static void emit_pc_jump(struct xl *x, struct bpf_insn j, size_t target)
 	emit(x, j);
 }
 
-/* dst = packet[off reg or k .. + size], big-endian; fails past the bytes. */
+/* dst = packet[off reg or k .. + size], big-endian; "past" beyond the bytes. */
 static void emit_load(struct xl *x, uint8_t dst, int size, bool ind, uint32_t k, uint32_t maxlen)
 {
 	int bsize = size == 4 ? BPF_W : size == 2 ? BPF_H : BPF_B;
 
 	if (!ind) {
 		if ((uint64_t)k + size > maxlen) {   /* never within the bytes */
-			emit_fail_jump(x, always_fail());
+			emit_past_jump(x, always_fail());
 			return;
 		}
-		/* if caplen < k + size: fail */
-		emit_fail_jump(x, ins(BPF_JMP | BPF_JLT | BPF_K, 2, 0, 0, (int32_t)(k + size)));
+		/* if caplen < k + size: past */
+		emit_past_jump(x, ins(BPF_JMP | BPF_JLT | BPF_K, 2, 0, 0, (int32_t)(k + size)));
 		emit(x, ins(BPF_LDX | BPF_MEM | bsize, dst, 1, (int16_t)k, 0));
 	} else {
 		/* rT = X + k (no wrap: 64-bit), bounded for the verifier, then
 		 * against the captured length */
 		emit(x, ins(BPF_ALU | BPF_MOV | BPF_X, RT, RX, 0, 0));   /* zero-extends X */
 		emit(x, ins(BPF_ALU64 | BPF_ADD | BPF_K, RT, 0, 0, (int32_t)k));   /* k < 2^31 */
-		emit_fail_jump(x, ins(BPF_JMP | BPF_JGT | BPF_K, RT, 0, 0, (int32_t)(maxlen - size)));
+		emit_past_jump(x, ins(BPF_JMP | BPF_JGT | BPF_K, RT, 0, 0, (int32_t)(maxlen - size)));
 		emit(x, ins(BPF_ALU64 | BPF_MOV | BPF_X, RU, RT, 0, 0));
 		emit(x, ins(BPF_ALU64 | BPF_ADD | BPF_K, RU, 0, 0, size));
-		emit_fail_jump(x, ins(BPF_JMP | BPF_JGT | BPF_X, RU, 2, 0, 0));
+		emit_past_jump(x, ins(BPF_JMP | BPF_JGT | BPF_X, RU, 2, 0, 0));
 		emit(x, ins(BPF_ALU64 | BPF_ADD | BPF_X, RT, 1, 0, 0));
 		emit(x, ins(BPF_LDX | BPF_MEM | bsize, dst, RT, 0, 0));
 	}
@@ -242,9 +256,11 @@ static int one(struct xl *x, const struct cbpf_insn *f, size_t pc, size_t n,
 	case BPF_JMP:
 		return jump(x, f, pc, n, err, errn);
 	case BPF_RET:
-		if (BPF_RVAL(f->code) == BPF_A)
+		if (BPF_RVAL(f->code) == BPF_A) {   /* any A but 0 matches: 1 */
 			emit(x, ins(BPF_ALU | BPF_MOV | BPF_X, 0, RA, 0, 0));
-		else
+			emit(x, ins(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, 0));
+			emit(x, ins(BPF_ALU | BPF_MOV | BPF_K, 0, 0, 0, 1));
+		} else
 			emit(x, ins(BPF_ALU | BPF_MOV | BPF_K, 0, 0, 0, f->k ? 1 : 0));
 		emit(x, ins(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
 		return 0;
@@ -326,10 +342,15 @@ int xlate_cbpf(const struct cbpf_insn *prog, size_t n, uint32_t maxlen,
 		bad(err, errn, n - 1, "the program does not end with a return");
 		goto out;
 	}
-	size_t fail = x.n;
+	size_t fail = x.n, past;
 
 	if (x.nfail) {   /* (an unused exit would be unreachable: refused) */
 		emit(&x, ins(BPF_ALU | BPF_MOV | BPF_K, 0, 0, 0, 0));
+		emit(&x, ins(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
+	}
+	past = x.n;
+	if (x.npast) {
+		emit(&x, ins(BPF_ALU | BPF_MOV | BPF_K, 0, 0, 0, 2));
 		emit(&x, ins(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
 	}
 	if (x.err || x.n > 0x7fff) {
@@ -340,6 +361,8 @@ int xlate_cbpf(const struct cbpf_insn *prog, size_t n, uint32_t maxlen,
 		x.v[x.fix[i].at].off = (int16_t)(x.start[x.fix[i].target] - x.fix[i].at - 1);
 	for (size_t i = 0; i < x.nfail; i++)
 		x.v[x.fails[i]].off = (int16_t)(fail - x.fails[i] - 1);
+	for (size_t i = 0; i < x.npast; i++)
+		x.v[x.pasts[i]].off = (int16_t)(past - x.pasts[i] - 1);
 	*out = x.v;
 	*nout = x.n;
 	x.v = NULL;
@@ -352,7 +375,71 @@ out:
 	free(x.start);
 	free(x.fix);
 	free(x.fails);
+	free(x.pasts);
 	return rc;
+}
+
+/*
+ * How many bytes from the start a classic program can load at most: one past
+ * the highest byte of any load it can reach, X bounded by what set it
+ * (`ldx #k`: k, `ldx 4*([k]&0xf)`: 60), capped at maxlen (a load past maxlen
+ * always fails).  FILTER_NEED_ANY when a reachable load has no bound (X
+ * from A, M[] or the length).  The filter's answer on the first need bytes
+ * is its answer on the whole packet: skbrec runs it on those alone when the
+ * linear area holds them (bpf/skbrec.bpf.c).
+ */
+uint32_t cbpf_need(const struct cbpf_insn *prog, size_t n, uint32_t maxlen)
+{
+	const uint64_t unb = UINT64_MAX;
+	uint64_t *xb = calloc(n ? n : 1, sizeof(*xb)), need = 0;
+	bool *seen = calloc(n ? n : 1, sizeof(*seen));
+
+	if (!xb || !seen || !n) {
+		free(xb);
+		free(seen);
+		return FILTER_NEED_ANY;
+	}
+	seen[0] = true;
+	for (size_t pc = 0; pc < n && need != unb; pc++) {
+		const struct cbpf_insn *c = &prog[pc];
+		uint8_t cls = BPF_CLASS(c->code), mode = BPF_MODE(c->code);
+		uint64_t x = xb[pc], size = BPF_SIZE(c->code) == BPF_W ? 4 :
+					    BPF_SIZE(c->code) == BPF_H ? 2 : 1, end = 0;
+		size_t next[2] = { pc + 1, SIZE_MAX };
+
+		if (!seen[pc])
+			continue;
+		if (cls == BPF_LD && mode == BPF_ABS)
+			end = c->k + size;
+		else if (cls == BPF_LD && mode == BPF_IND)
+			end = x == unb ? unb : x + c->k + size;
+		else if (cls == BPF_LDX && mode == BPF_MSH)
+			end = (uint64_t)c->k + 1, x = 60;
+		else if (cls == BPF_LDX)
+			x = mode == BPF_IMM ? c->k : unb;
+		else if (cls == BPF_MISC && BPF_MISCOP(c->code) == BPF_TAX)
+			x = unb;
+		else if (cls == BPF_RET)
+			next[0] = SIZE_MAX;
+		else if (cls == BPF_JMP && BPF_OP(c->code) == BPF_JA)
+			next[0] = pc + 1 + c->k;
+		else if (cls == BPF_JMP)
+			next[0] = pc + 1 + c->jt, next[1] = pc + 1 + c->jf;
+		if (end > need)
+			need = end;
+		for (int i = 0; i < 2; i++) {
+			if (next[i] >= n)   /* (out of the program: refused by xlate_cbpf) */
+				continue;
+			if (!seen[next[i]] || x > xb[next[i]])
+				xb[next[i]] = x;
+			seen[next[i]] = true;
+		}
+	}
+	free(xb);
+	free(seen);
+	if (need == unb)
+		return FILTER_NEED_ANY;
+	return need < maxlen ? (uint32_t)need : maxlen;
 }
 
 /* r0 = 0; exit: the variant of a link type the expression does not fit */
@@ -364,13 +451,14 @@ static const struct bpf_insn no_match[] = {
 /* One link type's variant: 0, 1 when libpcap refuses the expression for
  * it (why in perr; the variant is then no_match), -1 after a message. */
 static int variant(const char *expr, int dlt, uint32_t maxlen, struct bpf_insn **out,
-		   size_t *n, char *perr, size_t perrn)
+		   size_t *n, uint32_t *need, char *perr, size_t perrn)
 {
 	struct cbpf_insn *c;
 	char err[256] = "";
 	size_t nc;
 	int rc = filter_compile(expr, dlt, &c, &nc, perr, perrn);
 
+	*need = 0;
 	if (rc == 1) {
 		*out = malloc(sizeof(no_match));
 		if (*out)
@@ -383,6 +471,7 @@ static int variant(const char *expr, int dlt, uint32_t maxlen, struct bpf_insn *
 		return -1;
 	}
 	rc = xlate_cbpf(c, nc, maxlen, out, n, err, sizeof(err));
+	*need = cbpf_need(c, nc, maxlen);
 	free(c);
 	if (rc)
 		skb_warn("-f '%s': cannot run in the kernel: %s", expr, err);
@@ -402,13 +491,14 @@ int filter_build(const char *expr, uint32_t maxlen, struct rec_filter *f)
 {
 	struct bpf_insn *eth = NULL, *raw = NULL;
 	size_t neth = 0, nraw = 0;
+	uint32_t need_eth = 0, need_raw = 0;
 	char eerr[256] = "", rerr[256] = "";
 	int re, rr = -1;
 
 	memset(f, 0, sizeof(*f));
-	re = variant(expr, DLT_EN10MB, maxlen, &eth, &neth, eerr, sizeof(eerr));
+	re = variant(expr, DLT_EN10MB, maxlen, &eth, &neth, &need_eth, eerr, sizeof(eerr));
 	if (re >= 0)
-		rr = variant(expr, DLT_RAW, maxlen, &raw, &nraw, rerr, sizeof(rerr));
+		rr = variant(expr, DLT_RAW, maxlen, &raw, &nraw, &need_raw, rerr, sizeof(rerr));
 	if (re == 1 && rr == 1)
 		skb_warn("-f: %s", eerr);
 	if (re < 0 || rr < 0 || (re == 1 && rr == 1))
@@ -423,6 +513,7 @@ int filter_build(const char *expr, uint32_t maxlen, struct rec_filter *f)
 					 .off = (int16_t)nraw, .imm = 0 };
 	memcpy(f->insns + 1, raw, nraw * sizeof(*raw));
 	memcpy(f->insns + 1 + nraw, eth, neth * sizeof(*eth));
+	f->need = need_eth > need_raw ? need_eth : need_raw;
 	free(eth);
 	free(raw);
 	return 0;

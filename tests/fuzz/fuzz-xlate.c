@@ -64,6 +64,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!prog)
 		return 0;
 	memcpy(prog, data, n * sizeof(*prog));
+	/* the bound skbrec copies before filtering: any program, within maxlen */
+	uint32_t need = cbpf_need(prog, n, MAXLEN);
+
+	if (need > MAXLEN && need != FILTER_NEED_ANY) {
+		fprintf(stderr, "fuzz-xlate: cbpf_need %u past %u\n", need, MAXLEN);
+		abort();
+	}
 	if (xlate_cbpf(prog, n, MAXLEN, &out, &nout, err, sizeof(err)) == 0) {
 		kernel_check(out, nout);
 		free(out);

@@ -11,7 +11,12 @@
  * its truncations and random byte strings go through it and through
  * pcap_offline_filter() with the same bytes, captured and wire lengths;
  * the answers must agree, for the Ethernet variant on the frame and for
- * the raw-IP one on the frame's IP packet.
+ * the raw-IP one on the frame's IP packet.  Both also on the packet cut
+ * to the bytes the expression can load at most (cbpf_need, what skbrec
+ * copies before it filters): libpcap's answer there must be its answer on
+ * the whole packet.  And on shorter cuts (skbrec's first try covers only
+ * the linear bytes), the translation must answer as on the whole packet or
+ * say it loaded past the bytes (2).
  *
  * Prints a line per disagreement (at most 20) and a summary; exit 0 when
  * all agree, 1 otherwise, 77 when the kernel cannot run syscall programs.
@@ -118,7 +123,9 @@ static int load_prog(int map_fd, const struct rec_filter *f)
 	return fd;
 }
 
-static int kernel_match(int fd, const struct pkt *p, uint32_t skip, uint32_t l2)
+/* The translation's answer: 1 match, 0 no match, 2 no match because a load
+ * went past the bytes given; -1 the run failed. */
+static int kernel_run(int fd, const struct pkt *p, uint32_t skip, uint32_t l2)
 {
 	static struct ctx c;
 	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &c, .ctx_size_in = sizeof(c));
@@ -130,7 +137,14 @@ static int kernel_match(int fd, const struct pkt *p, uint32_t skip, uint32_t l2)
 	memcpy(c.data, p->b + skip, c.caplen);
 	if (bpf_prog_test_run_opts(fd, &o))
 		return -1;
-	return o.retval != 0;
+	return (int)o.retval;
+}
+
+static int kernel_match(int fd, const struct pkt *p, uint32_t skip, uint32_t l2)
+{
+	int r = kernel_run(fd, p, skip, l2);
+
+	return r < 0 ? -1 : r == 1;
 }
 
 
@@ -181,7 +195,7 @@ static int cbpf_files(int map_fd, int n, char **files)
 int main(int argc, char **argv)
 {
 	char line[512];
-	unsigned exprs = 0, refused = 0, runs = 0, bad = 0;
+	unsigned exprs = 0, refused = 0, runs = 0, cuts = 0, prefixes = 0, decided = 0, bad = 0;
 	FILE *ef;
 	int map_fd;
 
@@ -250,6 +264,30 @@ int main(int argc, char **argv)
 					fprintf(stderr, "'%s' %s packet %zu (%u of %u bytes): kernel %d, "
 						"libpcap %d\n", line, l2 ? "ether" : "raw", i,
 						p->caplen - s, p->wirelen - s, k, u);
+				if (p->caplen - s > f.need) {   /* cut to what it can load */
+					struct pkt cut = { p->b, s + f.need, p->wirelen };
+					int kc = kernel_match(fd, &cut, s, (uint32_t)l2);
+					int uc = pcap_side_match(l2 ? pe : pr, p->b + s, f.need,
+								 p->wirelen - s);
+
+					cuts++;
+					if ((kc != u || uc != u) && bad++ < 20)
+						fprintf(stderr, "'%s' %s packet %zu cut to %u bytes: kernel %d, "
+							"libpcap %d, whole %d\n", line,
+							l2 ? "ether" : "raw", i, f.need, kc, uc, u);
+				}
+				/* cut shorter: decided as on the whole, or "past" */
+				for (uint32_t c = 14; c < p->caplen - s && c < f.need; c += 20) {
+					struct pkt cut = { p->b, s + c, p->wirelen };
+					int kr = kernel_run(fd, &cut, s, (uint32_t)l2);
+
+					prefixes++;
+					decided += kr != 2;
+					if (kr != 2 && kr != u && bad++ < 20)
+						fprintf(stderr, "'%s' %s packet %zu cut to %u bytes: "
+							"kernel %d, whole %d\n", line,
+							l2 ? "ether" : "raw", i, c, kr, u);
+				}
 			}
 		}
 		pcap_side_free(pe);
@@ -259,6 +297,7 @@ int main(int argc, char **argv)
 	}
 	fclose(ef);
 	printf("%u expressions (%u refused by the translator), %zu packets, %u runs, "
-	       "%u disagreements\n", exprs, refused, npkts, runs, bad);
+	       "%u of them cut to the bytes the expression can load, %u shorter (%u decided), "
+	       "%u disagreements\n", exprs, refused, npkts, runs, cuts, prefixes, decided, bad);
 	return bad ? 1 : 0;
 }
