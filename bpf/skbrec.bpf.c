@@ -226,9 +226,9 @@ static __always_inline __u64 *follow_slot(__u64 id)
  * The -f expression: its body is replaced at load by the translation of
  * libpcap's classic BPF (cmd/skbrec/xlate.c, filter.c): the Ethernet
  * variant when l2 is set, the raw-IP one otherwise.  Returns 1 match, 0 no
- * match, 2 no match because it loaded past the caplen bytes given.  This stand-in, never
- * loaded as it is, only fixes the calling convention; the asm keeps the
- * compiler from folding the call or dropping arguments.
+ * match, 2 no match because it loaded past the caplen bytes given.  This
+ * stand-in, never loaded as it is, only fixes the calling convention; the
+ * asm keeps the compiler from folding the call or dropping arguments.
  */
 static __noinline int filter_match(const unsigned char *data, __u64 caplen, __u64 wirelen,
 				   __u64 l2)

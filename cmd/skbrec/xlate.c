@@ -13,12 +13,12 @@
  *
  * The result is the body of a BPF subprogram called as
  *     r0 = match(r1 = bytes, r2 = captured length, r3 = wire length)
- * r0: 1 match, 0 no match, 2 no match because a load went past the bytes
- * (an answer on the first bytes of a packet that is 0 or 1 is the answer
- * on the whole packet: every load it made was within them).
  * where bytes points into a map value of at least maxlen bytes: loads are
  * checked against maxlen at translation (so the verifier sees them in
- * bounds) and against the captured length at run time.
+ * bounds) and against the captured length at run time.  r0: 1 match, 0 no
+ * match, 2 no match because a load went past the bytes (an answer of 0 or
+ * 1 on a packet's first bytes is the answer on the whole packet: every
+ * load it made was within them).
  *
  * Registers: A = w4, X = w5, r6/r7 scratch; M[] on the stack at r10-64.
  * Classic jumps only go forward; anything else (or an instruction libpcap
@@ -87,7 +87,7 @@ static struct bpf_insn ins(uint8_t code, uint8_t dst, uint8_t src, int16_t off, 
 				  .imm = imm };
 }
 
-/* A jump to the fail exit that is always taken but, to the verifier's
+/* A jump to an exit (fail or past) that is always taken but, to the verifier's
  * static check, conditional (r2 >= 0): the classic instructions after it
  * stay reachable on paper, as the verifier requires of every instruction. */
 static struct bpf_insn always_fail(void)
