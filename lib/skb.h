@@ -201,6 +201,11 @@ struct skb_record {
 	const struct skb_info *info;    /* current section's header */
 	uint64_t offset;                /* where the record starts (see skbr_error) */
 	uint32_t size;                  /* its length in bytes (uncompressed) */
+	/* SKB_EVENT: the record's size bytes as read, for skbw_event_copy();
+	 * NULL when the section is of a later minor version than this
+	 * library's (its records may hold what this writer cannot vouch
+	 * for).  Valid until the next skbr_next(), like ev.data. */
+	const uint8_t *raw;
 	union {
 		struct skb_event ev;
 		struct skb_lost lost;
@@ -256,6 +261,15 @@ struct skb_writer;
  */
 struct skb_writer *skbw_open_fd(int fd, const struct skb_info *info, int flags);
 int skbw_event(struct skb_writer *w, const struct skb_event *ev);
+/*
+ * An event read by skbr_next() written as it is: rec->raw is copied and only
+ * the ids of its dictionary entries and its time offset are rewritten for
+ * this writer; no field is encoded again (skbgrep writes what it keeps this
+ * way).  The stream is the same as skbw_event(w, &rec->ev) would give, up
+ * to the choice of optional fields.  Falls back to skbw_event() when
+ * rec->raw is NULL.
+ */
+int skbw_event_copy(struct skb_writer *w, const struct skb_record *rec);
 int skbw_lost(struct skb_writer *w, const struct skb_lost *lost);
 /* Define a drop-reason name up front (skbrec does, from kernel BTF). */
 int skbw_drop_reason(struct skb_writer *w, uint32_t value, const char *name);

@@ -667,6 +667,7 @@ int skbr_next(struct skb_reader *r, struct skb_record *rec)
 			if (parse_event(r, p, len, off, &rec->ev))
 				return -1;
 			rec->kind = SKB_EVENT;
+			rec->raw = r->info.minor <= SKB_VERSION_MINOR ? p : NULL;
 			r->sec_events++;
 			r->pos += len;
 			return 1;

@@ -295,53 +295,111 @@ static int time_offset(struct skb_writer *w, uint64_t ts, int32_t *off)
 	return 0;
 }
 
+/* An event's dictionary ids in this section (records written for the new
+ * ones) and its time offset: what skbw_event and skbw_event_copy share. */
+struct event_refs {
+	uint32_t probe, iface, ctx, stack;
+	int32_t toff;
+};
+
+static int event_refs(struct skb_writer *w, const struct skb_event *ev, struct event_refs *r)
+{
+	/* 16-bit dictionary ids: start a fresh section before they run out */
+	if ((w->probes.n >= UINT16_MAX - 1 || w->ifaces.n >= UINT16_MAX - 1 ||
+	     w->ctxs.n >= UINT16_MAX - 1) && restart_section(w))
+		return w->err;
+	r->probe = probe_ref(w, ev->probe);
+	r->iface = ev->iface ? iface_ref(w, ev->iface) : 0;
+	r->ctx = ev->ctx ? ctx_ref(w, ev->ctx) : 0;
+	r->stack = ev->stack ? stack_ref(w, ev->stack) : 0;
+	if (ev->flags & SKB_EV_DROP && ev->drop_name)
+		skbw_drop_reason(w, ev->drop_reason, ev->drop_name);
+	r->toff = 0;
+	if (w->err || time_offset(w, ev->ts, &r->toff))
+		return w->err;
+	return 0;
+}
+
+static void put_refs(uint8_t *p, const struct event_refs *r)
+{
+	put32(p + 4, (uint32_t)r->toff);
+	put16(p + 24, (uint16_t)r->probe);
+	put16(p + 26, (uint16_t)r->iface);
+	put16(p + 28, (uint16_t)r->ctx);
+}
+
 int skbw_event(struct skb_writer *w, const struct skb_event *ev)
 {
+	struct event_refs refs;
+
 	if (w->err)
 		return w->err;
 	if (!ev->probe || ev->caplen > SKB_SNAPLEN_MAX || ev->caplen > ev->orig_len ||
 	    (ev->caplen && !ev->data))
 		return -EINVAL;
-
-	/* 16-bit dictionary ids: start a fresh section before they run out */
-	if ((w->probes.n >= UINT16_MAX - 1 || w->ifaces.n >= UINT16_MAX - 1 ||
-	     w->ctxs.n >= UINT16_MAX - 1) && restart_section(w))
-		return w->err;
-	uint32_t pid = probe_ref(w, ev->probe);
-	uint32_t iid = ev->iface ? iface_ref(w, ev->iface) : 0;
-	uint32_t cid = ev->ctx ? ctx_ref(w, ev->ctx) : 0;
-	uint32_t sid = ev->stack ? stack_ref(w, ev->stack) : 0;
-	if (ev->flags & SKB_EV_DROP && ev->drop_name)
-		skbw_drop_reason(w, ev->drop_reason, ev->drop_name);
-	int32_t toff = 0;
-	if (w->err || time_offset(w, ev->ts, &toff))
+	if (event_refs(w, ev, &refs))
 		return w->err;
 
 	/* Optional fields: only what differs from the documented default. */
 	uint8_t l3 = ev->l3_off < SKB_OFF_UNKNOWN ? (uint8_t)ev->l3_off : SKB_OFF_UNKNOWN;
 	uint8_t l4 = ev->l4_off < SKB_OFF_UNKNOWN ? (uint8_t)ev->l4_off : SKB_OFF_UNKNOWN;
 	uint8_t flags = ev->flags & ~(SKB_EV_DATA_L3 | SKB_EV_RX_DEV);
-	uint32_t f = skb_fields_choose(ev, sid, &flags);
+	uint32_t f = skb_fields_choose(ev, refs.stack, &flags);
 	size_t n = SKB_EV_FIXED + skb_fields_size(f) + ev->caplen;
 
 	uint8_t *p = reserve(w, n);
 	if (!p)
 		return w->err;
 	rec_hdr(p, SKB_REC_EVENT, n);
-	put32(p + 4, (uint32_t)toff);
 	put64(p + 8, ev->skb);
 	put64(p + 16, ev->track);
-	put16(p + 24, (uint16_t)pid);
-	put16(p + 26, (uint16_t)iid);
-	put16(p + 28, (uint16_t)cid);
+	put_refs(p, &refs);
 	put16(p + 30, (uint16_t)f);
 	p[32] = flags;
 	p[33] = ev->pkt_type;
 	p[34] = l3;
 	p[35] = l4;
-	uint8_t *q = skb_fields_put(p + SKB_EV_FIXED, f, ev, sid);
+	uint8_t *q = skb_fields_put(p + SKB_EV_FIXED, f, ev, refs.stack);
 	if (ev->caplen)
 		memcpy(q, ev->data, ev->caplen);
+	w->events++;
+	w->last_ts = ev->ts;
+	return 0;
+}
+
+/*
+ * The record as the reader found it, with this section's ids and time
+ * offset.  Everything else in it depends only on the event and on the
+ * contents of its dictionary entries, which the ids stand for here too
+ * (the encoding flags DATA_L3 and RX_DEV compare with the interface's
+ * ifindex, the same number under either id).  A record with an EXT field
+ * (bytes of a later minor) is encoded again instead.
+ */
+int skbw_event_copy(struct skb_writer *w, const struct skb_record *rec)
+{
+	const struct skb_event *ev = &rec->ev;
+	const uint8_t *raw = rec->raw;
+	struct event_refs refs;
+
+	if (!raw || rec->size < SKB_EV_FIXED || raw[0] != SKB_REC_EVENT ||
+	    (le16(raw + 30) & SKB_F_EXT) || !(le16(raw + 30) & SKB_F_STACK) != !ev->stack)
+		return skbw_event(w, ev);
+	if (w->err)
+		return w->err;
+	if (!ev->probe || rec->size >= SKB_RECORD_MAX)
+		return -EINVAL;
+	if (event_refs(w, ev, &refs))
+		return w->err;
+	uint8_t *p = reserve(w, rec->size);
+	if (!p)
+		return w->err;
+	memcpy(p, raw, rec->size);
+	put_refs(p, &refs);
+	if (ev->stack) {
+		/* STACK's u32 id comes after the present fields below it */
+		size_t at = SKB_EV_FIXED + skb_fields_size(le16(raw + 30) & (SKB_F_STACK - 1));
+		put32(p + at, refs.stack);
+	}
 	w->events++;
 	w->last_ts = ev->ts;
 	return 0;

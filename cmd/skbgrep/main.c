@@ -175,9 +175,10 @@ static bool keep(const struct grep *g, const struct skb_event *ev, bool matched)
 	return matched != g->o.invert;
 }
 
-static enum stop emit(struct grep *g, const struct skb_event *ev)
+/* rec: the event as read, written as it is (NULL: ev held by --follow) */
+static enum stop emit(struct grep *g, const struct skb_event *ev, const struct skb_record *rec)
 {
-	int err = gout_event(&g->out, ev);
+	int err = gout_event(&g->out, ev, rec);
 	if (err)
 		return write_failed(g, err);
 	return g->o.max && g->out.selected >= g->o.max ? STOP_MAX : GO_ON;
@@ -192,7 +193,7 @@ static enum stop window_release(struct grep *g)
 	if (e->is_lost)
 		err = gout_lost(&g->out, &e->lost);
 	else if (keep(g, &e->ev, e->matched))
-		st = emit(g, &e->ev);
+		st = emit(g, &e->ev, NULL);
 	window_drop(&g->win);
 	return err ? write_failed(g, err) : st;
 }
@@ -244,7 +245,7 @@ static enum stop on_event(struct grep *g, enum mode m, const struct skb_record *
 		return GO_ON;
 	case PLAIN:
 	default:
-		return keep(g, ev, matched) ? emit(g, ev) : GO_ON;
+		return keep(g, ev, matched) ? emit(g, ev, rec) : GO_ON;
 	}
 }
 

@@ -79,14 +79,14 @@ void gout_new_input(struct grep_output *o)
 		skbw_forget_refs(o->w);
 }
 
-int gout_event(struct grep_output *o, const struct skb_event *ev)
+int gout_event(struct grep_output *o, const struct skb_event *ev, const struct skb_record *rec)
 {
 	o->selected++;
 	if (o->fd < 0)
 		return 0;
 	if (o->err || !o->w)
 		return o->err ? o->err : -EINVAL;
-	int err = skbw_event(o->w, ev);
+	int err = rec ? skbw_event_copy(o->w, rec) : skbw_event(o->w, ev);
 	if (err)
 		o->err = err;
 	return err;

@@ -26,8 +26,9 @@ void gout_init(struct grep_output *o, int fd, int flags);
 int gout_section(struct grep_output *o, const struct skb_info *info);
 /* A new input begins: the dictionary objects of the last one are gone. */
 void gout_new_input(struct grep_output *o);
-/* Into the current section (gout_section() must have been called once). */
-int gout_event(struct grep_output *o, const struct skb_event *ev);
+/* Into the current section (gout_section() must have been called once).
+ * rec: the record ev was read from, copied as it is (NULL: ev encoded). */
+int gout_event(struct grep_output *o, const struct skb_event *ev, const struct skb_record *rec);
 int gout_lost(struct grep_output *o, const struct skb_lost *lost);
 /* Hand what is buffered to the fd (a live input keeps us waiting). */
 void gout_flush(struct grep_output *o);

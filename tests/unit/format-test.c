@@ -8,6 +8,8 @@
  *   header           foreign magic, future major version, text-mode damage, empty
  *   concat           concatenated plain and compressed streams read as one
  *   contexts         dictionary ids running out start a new section
+ *   copy [-z]        events copied as read (skbw_event_copy) from three
+ *                    inputs with other ids and time bases read back the same
  * Exit 0 when the case holds; messages on stderr say what did not.
  */
 #include "skb.h"
@@ -68,7 +70,8 @@ static struct skb_stack_frame frames[3] = {
 	{ 0xffffffff81a10020ull, 0x120, "__netif_receive_skb_core" },
 	{ 0xffffffff81000000ull, 0, "" },
 };
-static struct skb_stack stack = { .n = 3, .frame = frames };
+/* two stacks: ids that differ between a file and a copy of part of it */
+static struct skb_stack stacks[2] = { { .n = 3, .frame = frames }, { .n = 2, .frame = frames + 1 } };
 static uint8_t payload[SKB_SNAPLEN_MAX];
 
 static void make_event(unsigned i, uint64_t ts, struct skb_event *ev)
@@ -80,7 +83,7 @@ static void make_event(unsigned i, uint64_t ts, struct skb_event *ev)
 	ev->probe = &probes[i % 3];
 	ev->iface = i % 5 ? &ifaces[i % 2] : NULL;
 	ev->ctx = i % 7 ? &ctxs[i % 2] : NULL;
-	ev->stack = i % 4 == 0 ? &stack : NULL;
+	ev->stack = i % 4 == 0 ? &stacks[i / 4 % 2] : NULL;
 	ev->netns = ev->iface ? ev->iface->netns : (i % 3 ? 4026532000u : 0);
 	ev->flags = i % 2 ? SKB_EV_L2 | SKB_EV_MAC_SET : SKB_EV_L3;
 	ev->pkt_type = i % 8;
@@ -489,6 +492,98 @@ static int many_contexts(void)
 	return failures != 0;
 }
 
+/*
+ * What skbgrep does with the events it keeps: three inputs (each starts
+ * with other probes, so their ids differ; the third says it was written by
+ * a later minor version, so its records are encoded again), part of their
+ * events copied into one writer as the reader returned them, then read back
+ * and compared with the events made.
+ */
+static int copy(int flags)
+{
+	static struct skb_event made[3][1200];
+	const unsigned n = 1200;
+	const uint64_t ts0[3] = { 5000000000ull, 900000000000ull, 20000000ull };
+	uint8_t *in[3];
+	size_t len[3];
+	for (int k = 0; k < 2; k++) {
+		int fd = mem_fd(NULL, 0);
+		struct skb_writer *w = skbw_open_fd(fd, &info, k ? SKBW_COMPRESS : 0);
+		uint64_t ts = ts0[k];
+		for (unsigned i = 0; i < n; i++) {
+			ts += i % 97 == 96 ? 5000000000ull : rnd() % 100000;
+			make_event(i + 5 * k, ts, &made[k][i]);
+			CHECK(!skbw_event(w, &made[k][i]), "input %d event %u", k, i);
+		}
+		CHECK(!skbw_close(w), "close input %d", k);
+		in[k] = fd_bytes(fd, &len[k]);
+		close(fd);
+	}
+	/* the third: seconds apart (a TIME_BASE every few events), and
+	 * marked as written by a later minor */
+	{
+		int fd = mem_fd(NULL, 0);
+		struct skb_writer *w = skbw_open_fd(fd, &info, 0);
+		uint64_t ts = ts0[2];
+		for (unsigned i = 0; i < n; i++) {
+			ts += rnd() % 3000000000ull;
+			make_event(i + 11, ts, &made[2][i]);
+			CHECK(!skbw_event(w, &made[2][i]), "input 2 event %u", i);
+		}
+		CHECK(!skbw_close(w), "close input 2");
+		in[2] = fd_bytes(fd, &len[2]);
+		close(fd);
+		in[2][10] = SKB_VERSION_MINOR + 1;
+	}
+
+	static struct skb_event *kept[3 * 1200];
+	unsigned nkept = 0;
+	int out = mem_fd(NULL, 0);
+	struct skb_writer *w = skbw_open_fd(out, &info, flags | SKBW_STABLE_REFS);
+	struct skb_reader *r[3];
+	for (int k = 0; k < 3; k++) {
+		int fd = mem_fd(in[k], len[k]);
+		struct skb_record rec;
+		unsigned i = 0;
+		int res;
+		r[k] = skbr_open_fd(fd, "in");
+		skbw_forget_refs(w);
+		while ((res = skbr_next(r[k], &rec)) == 1) {
+			if (rec.kind != SKB_EVENT)
+				continue;
+			CHECK(!rec.raw == (k == 2), "input %d: raw bytes %s", k, rec.raw ? "given" : "missing");
+			/* a different part of each: other ids and time bases */
+			if (i % (k + 2) != 1) {
+				CHECK(!skbw_event_copy(w, &rec), "copy %d/%u", k, i);
+				kept[nkept++] = &made[k][i];
+			}
+			i++;
+		}
+		CHECK(res == 0 && i == n, "input %d: %d, %u events", k, res, i);
+		close(fd);
+	}
+	CHECK(!skbw_close(w), "close copy");
+	for (int k = 0; k < 3; k++) {
+		skbr_close(r[k]);   /* after the writer: its STABLE_REFS objects */
+		free(in[k]);
+	}
+	lseek(out, 0, SEEK_SET);
+	struct skb_reader *rd = skbr_open_fd(out, "copy");
+	struct skb_record rec;
+	unsigned got = 0;
+	int res;
+	while ((res = skbr_next(rd, &rec)) == 1)
+		if (rec.kind == SKB_EVENT && got < nkept) {
+			same_event(kept[got], &rec.ev, got);
+			got++;
+		}
+	CHECK(res == 0 && got == nkept, "copy read back: %d, %u of %u events %s", res, got, nkept,
+	      res ? skbr_error(rd) : "");
+	skbr_close(rd);
+	close(out);
+	return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -506,8 +601,10 @@ int main(int argc, char **argv)
 		r = concat();
 	else if (!strcmp(c, "contexts"))
 		r = many_contexts();
+	else if (!strcmp(c, "copy"))
+		r = copy(z);
 	else {
-		fprintf(stderr, "usage: format-test roundtrip|cut|flips|header|concat [-z]\n");
+		fprintf(stderr, "usage: format-test roundtrip|cut|flips|header|concat|contexts|copy [-z]\n");
 		return 2;
 	}
 	if (r)
