@@ -15,6 +15,9 @@
  *   skb_kret_entry / skb_kretprobe
  *                kretprobe: the entry stashes the arguments per task, the
  *                return reads them back (registers are gone by then).
+ *   skb_kprobe_cfg, skb_kret_entry_cfg, skb_kretprobe_cfg
+ *                the same where the kernel has no attach cookie (< 5.15):
+ *                loaded again per probe with the config word patched in.
  *   track_copy   loaded again as fexit on the sk_buff copy functions, so
  *                that a copy keeps the original's tracking id.
  *
@@ -670,9 +673,9 @@ static __always_inline __u64 regs_arg(struct pt_regs *regs, __u32 i)
 	return 0;
 }
 
-static __always_inline int do_kprobe(struct pt_regs *regs)
+/* cfg: the attach cookie, or the patched word (kernels without cookies) */
+static __always_inline int do_kprobe(struct pt_regs *regs, __u64 cfg)
 {
-	__u64 cfg = bpf_get_attach_cookie(regs);
 	__u32 r = SKBREC_CFG_REASON(cfg);
 
 	__u64 skb = regs_arg(regs, SKBREC_CFG_SKB(cfg));
@@ -681,9 +684,8 @@ static __always_inline int do_kprobe(struct pt_regs *regs)
 		      r != SKBREC_NO_ARG ? regs_arg(regs, r) : 0, false);
 }
 
-static __always_inline int do_kret_entry(struct pt_regs *regs)
+static __always_inline int do_kret_entry(struct pt_regs *regs, __u64 cfg)
 {
-	__u64 cfg = bpf_get_attach_cookie(regs);
 	__u32 r = SKBREC_CFG_REASON(cfg);
 	struct skbrec_kret_key k = {
 		.pid_tgid = bpf_get_current_pid_tgid(),
@@ -698,9 +700,8 @@ static __always_inline int do_kret_entry(struct pt_regs *regs)
 	return 0;
 }
 
-static __always_inline int do_kretprobe(struct pt_regs *regs)
+static __always_inline int do_kretprobe(struct pt_regs *regs, __u64 cfg)
 {
-	__u64 cfg = bpf_get_attach_cookie(regs);
 	struct skbrec_kret_key k = {
 		.pid_tgid = bpf_get_current_pid_tgid(),
 		.probe = SKBREC_CFG_ID(cfg),
@@ -718,38 +719,62 @@ static __always_inline int do_kretprobe(struct pt_regs *regs)
 SEC("kprobe")
 int skb_kprobe(struct pt_regs *regs)
 {
-	return do_kprobe(regs);
+	return do_kprobe(regs, bpf_get_attach_cookie(regs));
 }
 
 SEC("kprobe")
 int skb_kret_entry(struct pt_regs *regs)
 {
-	return do_kret_entry(regs);
+	return do_kret_entry(regs, bpf_get_attach_cookie(regs));
 }
 
 SEC("kretprobe")
 int skb_kretprobe(struct pt_regs *regs)
 {
-	return do_kretprobe(regs);
+	return do_kretprobe(regs, bpf_get_attach_cookie(regs));
 }
 
 /* The same three for kprobe-multi links (a distinct attach type at load). */
 SEC("kprobe.multi")
 int skb_kprobe_multi(struct pt_regs *regs)
 {
-	return do_kprobe(regs);
+	return do_kprobe(regs, bpf_get_attach_cookie(regs));
 }
 
 SEC("kprobe.multi")
 int skb_kret_entry_multi(struct pt_regs *regs)
 {
-	return do_kret_entry(regs);
+	return do_kret_entry(regs, bpf_get_attach_cookie(regs));
 }
 
 SEC("kretprobe.multi")
 int skb_kretprobe_multi(struct pt_regs *regs)
 {
-	return do_kretprobe(regs);
+	return do_kretprobe(regs, bpf_get_attach_cookie(regs));
+}
+
+/*
+ * The same three for kernels without bpf_get_attach_cookie (before 5.15):
+ * templates loaded again per probe with its config word patched in, like
+ * skb_ctx, each instance attached to its own kprobe perf event
+ * (cmd/skbrec/kprobe_pmu.c).  Loaded only there.
+ */
+SEC("kprobe")
+int skb_kprobe_cfg(struct pt_regs *regs)
+{
+	return do_kprobe(regs, patched_cfg());
+}
+
+SEC("kprobe")
+int skb_kret_entry_cfg(struct pt_regs *regs)
+{
+	return do_kret_entry(regs, patched_cfg());
+}
+
+SEC("kretprobe")
+int skb_kretprobe_cfg(struct pt_regs *regs)
+{
+	return do_kretprobe(regs, patched_cfg());
 }
 
 /*

@@ -7,8 +7,7 @@
 # kretprobe, kprobe-multi for globs) and the kernel-dependent features
 # (recording, tracking, full packets, -f, drop reasons, stacks, -l).  A
 # case per kernel and check; what a kernel lacks is a skip with the
-# kernel's own reason (5.10: no bpf_get_attach_cookie for kprobes, no drop
-# reasons).  The cells go into the matrix make check prints
+# kernel's own reason (5.10: no drop reasons).  The cells go into the matrix make check prints
 # (docs/kernels.md).
 . "$(dirname "$0")/lib.sh"
 
@@ -16,12 +15,12 @@ KERNELS=${SKBT_MATRIX_KERNELS:-5.10 6.1 6.12}
 # What each kernel is known to lack: a skip of anything else is a failure
 # (a mechanism that stops working must not pass as "the kernel lacks it").
 declare -A LACKS=(
-	[5.10]="drop-reasons reason-arg kprobe kretprobe glob-kprobe"
+	[5.10]="drop-reasons reason-arg"
 	[6.1]=""
 	[6.12]=""
 )
 CASES="tp_btf stack tracking drop-reasons raw_tp fentry reason-arg fexit kprobe kretprobe glob glob-kprobe
-       full-packets filter list"
+       kprobe-patched full-packets filter list"
 
 if ! need_skbrec || ! need_root || ! need_cmd skbcat nc python3 bpftool; then
 	for k in $KERNELS; do test_skip "kernel $k in the VM" "$SKIP_REASON"; done

@@ -9,7 +9,10 @@
  * and tp_btf, skb_ctx for raw_tp): its final instructions (map fds already
  * in place) with the probe's config word patched in, loaded with
  * bpf_prog_load().  kprobes use the template programs themselves and get
- * the config word as the attach cookie (one kprobe-multi link per glob).
+ * the config word as the attach cookie (one kprobe-multi link per glob);
+ * on kernels without attach cookies (before 5.15) they get a patched copy
+ * each too (skb_kprobe_cfg & co.), attached to a kprobe perf event
+ * (kprobe_pmu.c).
  *
  * Fallbacks: tracepoints tp_btf -> raw_tp; functions fentry/fexit -> kprobe
  * / kretprobe; function globs kprobe-multi first.  When nothing works the
@@ -38,6 +41,7 @@
 struct rec_bpf {
 	struct skbrec_bpf *skel;
 	bool kprobe_ok, multi_ok;
+	bool kprobe_cfg;                /* kprobes by patched copies (no attach cookie) */
 	bool no_trampoline, no_tp_btf;
 	int kprobe_err, multi_err;      /* why the templates did not load */
 	int *fds;                       /* instance programs and raw links */
@@ -175,7 +179,7 @@ static void kprobe_handlers(const struct rec_filter *f)
 }
 
 static struct skbrec_bpf *open_load_skel(const struct rec_opts *o, const struct kmem *km,
-					 bool kprobe, bool multi, int *err)
+					 bool kprobe, bool multi, bool cfg, int *err)
 {
 	struct skbrec_bpf *s = skbrec_bpf__open();
 	int ncpu = libbpf_num_possible_cpus();
@@ -223,9 +227,12 @@ static struct skbrec_bpf *open_load_skel(const struct rec_opts *o, const struct 
 		skbrec_bpf__destroy(s);
 		return NULL;
 	}
-	bpf_program__set_autoload(s->progs.skb_kprobe, kprobe);
-	bpf_program__set_autoload(s->progs.skb_kret_entry, kprobe);
-	bpf_program__set_autoload(s->progs.skb_kretprobe, kprobe);
+	bpf_program__set_autoload(s->progs.skb_kprobe, kprobe && !cfg);
+	bpf_program__set_autoload(s->progs.skb_kret_entry, kprobe && !cfg);
+	bpf_program__set_autoload(s->progs.skb_kretprobe, kprobe && !cfg);
+	bpf_program__set_autoload(s->progs.skb_kprobe_cfg, kprobe && cfg);
+	bpf_program__set_autoload(s->progs.skb_kret_entry_cfg, kprobe && cfg);
+	bpf_program__set_autoload(s->progs.skb_kretprobe_cfg, kprobe && cfg);
 	bpf_program__set_autoload(s->progs.skb_kprobe_multi, multi);
 	bpf_program__set_autoload(s->progs.skb_kret_entry_multi, multi);
 	bpf_program__set_autoload(s->progs.skb_kretprobe_multi, multi);
@@ -238,7 +245,7 @@ static struct skbrec_bpf *open_load_skel(const struct rec_opts *o, const struct 
 }
 
 static struct skbrec_bpf *open_load(const struct rec_opts *o, const struct kmem *km,
-				    bool kprobe, bool multi, int *err)
+				    bool kprobe, bool multi, bool cfg, int *err)
 {
 	static bool registered;
 
@@ -253,13 +260,13 @@ static struct skbrec_bpf *open_load(const struct rec_opts *o, const struct kmem 
 		kprobe_handlers(&o->filter);
 		registered = true;
 	}
-	return open_load_skel(o, km, kprobe, multi, err);
+	return open_load_skel(o, km, kprobe, multi, cfg, err);
 }
 
 struct rec_bpf *recbpf_open(const struct rec_opts *o)
 {
 	struct rec_bpf *b = calloc(1, sizeof(*b));
-	bool kprobe = o->need_kprobe, multi = o->need_kprobe && o->need_multi;
+	bool kprobe = o->need_kprobe, multi = o->need_kprobe && o->need_multi, cfg = false;
 	struct kmem km;
 	int err = 0;
 
@@ -271,10 +278,18 @@ struct rec_bpf *recbpf_open(const struct rec_opts *o)
 	kmem_layout(&km);
 	if (skb_verbose && *km.why)
 		skb_warn("page fragments: %s", km.why);
+	/* Without attach cookies (before 5.15; kprobe-multi came later) the
+	 * kprobes are patched copies, as the tracepoints are everywhere. */
+	if (kprobe && (o->fault_no_cookie ||
+		       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_attach_cookie,
+					       NULL) == 0)) {
+		cfg = true;
+		multi = false;
+	}
 	/* Try with every template needed; drop the kprobe-multi ones, then the
 	 * kprobe ones, when this kernel refuses them (remembering why). */
 	for (;;) {
-		b->skel = open_load(o, &km, kprobe, multi, &err);
+		b->skel = open_load(o, &km, kprobe, multi, cfg, &err);
 		if (b->skel)
 			break;
 		if (!kprobe && !multi) {
@@ -291,6 +306,7 @@ struct rec_bpf *recbpf_open(const struct rec_opts *o)
 		}
 	}
 	b->kprobe_ok = kprobe;
+	b->kprobe_cfg = cfg;
 	b->multi_ok = multi;
 	b->filter = o->filter;
 	b->no_trampoline = o->no_trampoline;
@@ -506,12 +522,6 @@ static void kprobe_why(struct rec_bpf *b, int err, char *buf, size_t sz)
 	if (access(KPROBE_PMU, F_OK))
 		snprintf(buf, sz, "this kernel has no kprobes (CONFIG_KPROBES/"
 			 "CONFIG_KPROBE_EVENTS not set: %s missing)", KPROBE_PMU);
-	else if (!b->kprobe_ok && libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE,
-							 BPF_FUNC_get_attach_cookie, NULL) == 0)
-		/* 5.10: the probe's config word travels as the attach cookie */
-		snprintf(buf, sz, "this kernel lacks bpf_get_attach_cookie (Linux 5.15+), which "
-			 "skbrec's kprobes need; fentry/fexit, where the kernel has them, "
-			 "do without (not with --no-fentry)");
 	else if (!b->kprobe_ok)
 		snprintf(buf, sz, "kprobe programs do not load on this kernel (%s)",
 			 errstr(b->kprobe_err));
@@ -531,6 +541,34 @@ static void fentry_why(int err, bool ret, char *buf, size_t sz)
 		snprintf(buf, sz, "%s: %s", ret ? "fexit" : "fentry", errstr(err));
 }
 
+/* A kprobe (kretprobe: its entry and its return) by patched copies of the
+ * _cfg templates, each on its own perf event. */
+static int attach_kprobe_cfg(struct rec_bpf *b, struct rec_probe *p, bool ret)
+{
+	struct skbrec_bpf *s = b->skel;
+	/* a kretprobe's entry only stashes the arguments: no filter there */
+	struct { const struct bpf_program *prog; bool ret, filter; } part[2] = {
+		{ ret ? s->progs.skb_kret_entry_cfg : s->progs.skb_kprobe_cfg, false, !ret },
+		{ s->progs.skb_kretprobe_cfg, true, true },
+	};
+
+	for (int i = 0; i < (ret ? 2 : 1); i++) {
+		int pfd = load_instance(part[i].prog, part[i].filter ? &b->filter : NULL,
+					BPF_PROG_TYPE_KPROBE, 0, 0, 0, cfg_of(p)), efd, err;
+
+		if (pfd < 0)
+			return pfd;
+		if ((err = keep_fd(b, pfd)))
+			return err;
+		efd = kprobe_pmu_attach(p->event, part[i].ret, pfd);
+		if (efd < 0)
+			return efd;
+		if ((err = keep_fd(b, efd)))
+			return err;
+	}
+	return 0;
+}
+
 static int attach_kprobe_one(struct rec_bpf *b, struct rec_probe *p, int *err)
 {
 	bool ret = p->p.kind == SKB_PROBE_KRETPROBE;
@@ -544,6 +582,12 @@ static int attach_kprobe_one(struct rec_bpf *b, struct rec_probe *p, int *err)
 	if (p->args.skb >= SKBREC_KPROBE_ARGS || p->args.reason >= SKBREC_KPROBE_ARGS) {
 		*err = -E2BIG;
 		return -1;
+	}
+	if (b->kprobe_cfg) {
+		if ((*err = attach_kprobe_cfg(b, p, ret)))
+			return -1;
+		p->how = ret ? HOW_KRETPROBE : HOW_KPROBE;
+		return 0;
 	}
 	l1 = bpf_program__attach_kprobe_opts(ret ? b->skel->progs.skb_kret_entry :
 					     b->skel->progs.skb_kprobe, p->event, &o);

@@ -185,9 +185,13 @@ static int setup_probes(struct recorder *r)
 			skb_warn("SKBREC_FAULT=refuse-kprobe: the kprobe programs with -f are "
 				 "refused at load");
 			ro.fault_refuse_kprobe = true;
+		} else if (!strcmp(fault, "no-attach-cookie")) {
+			skb_warn("SKBREC_FAULT=no-attach-cookie: kprobes attached as on kernels "
+				 "without bpf_get_attach_cookie (one program each)");
+			ro.fault_no_cookie = true;
 		} else {
 			skb_warn("SKBREC_FAULT=%s: unknown fault (known: unreadable-skb, "
-				 "refuse-kprobe)", fault);
+				 "refuse-kprobe, no-attach-cookie)", fault);
 			return -1;
 		}
 	}

@@ -169,6 +169,7 @@ struct rec_opts {
 	struct rec_filter filter;   /* -f */
 	bool fault_unreadable_skb;  /* a test's fault: SKBREC_FAULT=unreadable-skb */
 	bool fault_refuse_kprobe;   /* a test's fault: SKBREC_FAULT=refuse-kprobe */
+	bool fault_no_cookie;       /* a test's fault: SKBREC_FAULT=no-attach-cookie */
 };
 
 struct rec_bpf *recbpf_open(const struct rec_opts *o);
@@ -181,6 +182,12 @@ int recbpf_stack_fd(const struct rec_bpf *b);
 void recbpf_detach(struct rec_bpf *b);
 void recbpf_close(struct rec_bpf *b);
 const char *how_name(enum rec_how h);
+
+/* ---- kprobes as perf events (kprobe_pmu.c) ---- */
+
+/* A kprobe (ret: kretprobe) on function fn running prog_fd: the perf
+ * event's fd (closing it removes the probe), or -errno. */
+int kprobe_pmu_attach(const char *fn, bool ret, int prog_fd);
 
 /* ---- kernel symbols (ksyms.c) ---- */
 

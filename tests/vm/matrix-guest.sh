@@ -111,6 +111,13 @@ rec kretprobe '[ $(n kr:ip_rcv_core "echo request") -ge 100 ] &&
 	grep -q "attached with kretprobe" c.err' --no-fentry -p kr:ip_rcv_core
 rec glob '[ $(n k:ip_rcv "echo request") -ge 100 ] && [ $(n k:ip_rcv_core "echo request") -ge 100 ]' \
 	-p 'k:ip_rcv*'
+# kprobes by patched copies of the program, each on its own perf event (5.10
+# has no attach cookie; elsewhere SKBREC_FAULT makes skbrec do the same):
+# entry and return, with -f (spliced into each copy) keeping only the echo requests
+SKBREC_FAULT=no-attach-cookie rec kprobe-patched '[ $(n k:ip_rcv "echo request") -ge 100 ] &&
+	[ $(n kr:ip_rcv_core "echo request") -ge 100 ] && [ $(n k:ip_rcv) = $(n k:ip_rcv "echo request") ] &&
+	grep -q "attached with kprobe" c.err && grep -q "attached with kretprobe" c.err' \
+	--no-fentry -f 'icmp[icmptype] = icmp-echo' -p k:ip_rcv -p kr:ip_rcv_core
 rec glob-kprobe '[ $(n k:ip_rcv "echo request") -ge 100 ] &&
 	[ $(n k:ip_rcv_core "echo request") -ge 100 ]' --no-fentry -p 'k:ip_rcv*'
 
