@@ -13,12 +13,12 @@ trap 'rm -f "$TSV"' EXIT
 export TSV
 
 echo "== bench/rec-cost.sh $R 4"
-MODES="none empty minrec skbrec rx-only filtered zlib tcpdump" bash "$TOP/bench/rec-cost.sh" "$R" 4
+MODES="none empty minrec skbrec rx-only filtered filtered-rx zlib tcpdump" bash "$TOP/bench/rec-cost.sh" "$R" 4
 echo
 # the statistics add two clock reads to every program run: the sender's
 # rate once more without them, as users run
 echo "== STATS=0 bench/rec-cost.sh $R 4"
-STATS=0 TSV_KIND=rec0 MODES="none empty skbrec rx-only filtered tcpdump" \
+STATS=0 TSV_KIND=rec0 MODES="none empty skbrec rx-only filtered filtered-rx tcpdump" \
 	bash "$TOP/bench/rec-cost.sh" "$R" 4
 echo
 echo "== bench/readers.sh $R ${N:-1000000}"
@@ -39,6 +39,7 @@ BEGIN {
 	name["skbrec"] = "skbrec (default probes)"
 	name["rx-only"] = "skbrec -p tp:net:netif_receive_skb"
 	name["filtered"] = "skbrec -f (rejects all)"
+	name["filtered-rx"] = "skbrec -f (rejects all), rx probe only"
 	name["zlib"] = "skbrec -z"
 	fmt = "%-52s %14s %14s %8s %8s %16s\n"
 	printf fmt, "what", "skbtools", "tcpdump", "ratio", "lost", "peak RSS"

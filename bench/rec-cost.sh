@@ -8,6 +8,8 @@
 #   skbrec   skbrec with its default probes
 #   rx-only  skbrec -p tp:net:netif_receive_skb
 #   filtered skbrec -f 'udp port 9' (default probes; rejects all of iperf3's)
+#   filtered-rx  the same on tp:net:netif_receive_skb only (issue #12's
+#            example: one probe)
 #   tcpdump  tcpdump -w on B's veth (the receiving side)
 #   minrec   the minimal recorder (bench/minrec): a fixed-size ring buffer
 #            record per event on the default probes, the floor
@@ -62,10 +64,11 @@ run() {
 	skbrec) args=() ;;
 	rx-only) args=(-p tp:net:netif_receive_skb) ;;
 	filtered) args=(-f 'udp port 9') ;;
+	filtered-rx) args=(-f 'udp port 9' -p tp:net:netif_receive_skb) ;;
 	zlib) args=(-z) ;;
 	esac
 	case $mode in
-	skbrec|rx-only|filtered|zlib)
+	skbrec|rx-only|filtered|filtered-rx|zlib)
 		# shellcheck disable=SC2086 # REC_ARGS: words on purpose
 		"$BUILD/skbrec" "${args[@]}" ${REC_ARGS:-} -o "$W/run.skb" 2>"$W/rec.err" &
 		rec=$!
@@ -114,14 +117,14 @@ run() {
 
 bench_rounds
 col() { awk -v m="$1" -v c="$2" '$1==m && $c!="-"{print $c}' "$W/results" | median; }
-printf '%-8s %10s %6s %11s %13s %9s %6s %12s %8s\n' mode "packets/s" ratio "BPF ns/run" \
+printf '%-11s %10s %6s %11s %13s %9s %6s %12s %8s\n' mode "packets/s" ratio "BPF ns/run" \
 	"BPF ns/event" events lost "CPU ns/event" "RSS"
 for m in $MODES; do
 	pps=$(col "$m" 2)
 	ratio=$(awk -v a="$pps" -v b="$base" 'BEGIN{printf "%.2f", b ? a / b : 0}')
 	rss=$(col "$m" 8)
 	[ "$rss" = - ] || rss="$((rss / 1024))M"
-	printf '%-8s %10s %6s %11s %13s %9s %6s %12s %8s\n' "$m" "$pps" "$ratio" "$(col "$m" 3)" \
+	printf '%-11s %10s %6s %11s %13s %9s %6s %12s %8s\n' "$m" "$pps" "$ratio" "$(col "$m" 3)" \
 		"$(col "$m" 4)" "$(col "$m" 5)" "$(col "$m" 6)" "$(col "$m" 7)" "$rss"
 	[ -z "${TSV:-}" ] ||
 		printf '%s\t%s\t%s\t%s\t%s\n' "${TSV_KIND:-rec}" "$m" "$pps" "$(col "$m" 6)" "$rss" >>"$TSV"
