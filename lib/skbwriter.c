@@ -522,6 +522,9 @@ struct skb_writer *skbw_open_fd(int fd, const struct skb_info *info, int flags)
 		goto fail;
 	if (write_header(w, info))
 		goto fail;
+	/* the END of a section without events: its start (0 could lie before
+	 * the epoch for a negative wall-clock offset, which readers refuse) */
+	w->last_ts = info->time_base;
 	return w;
 fail:
 	skbw_abort(w);

@@ -27,6 +27,7 @@ if [ -x "$PLAIN/pcap2skb" ]; then
 	done
 fi
 ln -s reader "$SEEDS/pcap"
+ln -s reader "$SEEDS/copy"
 i=0
 for s in 'tp:net:netif_receive_skb' 'k:ip_rcv*' 'kr:tcp_v4_rcv' '*xmit*' '0x10/0xff' \
 	 '16m' '4096' '2026-12-01T10:00:00.5+01:00' '@1700000000.25' '2026-01-31 23:59' \
