@@ -552,21 +552,24 @@ static int attach_kprobe_cfg(struct rec_bpf *b, struct rec_probe *p, bool ret)
 		{ s->progs.skb_kretprobe_cfg, true, true },
 	};
 
-	for (int i = 0; i < (ret ? 2 : 1); i++) {
-		int pfd = load_instance(part[i].prog, part[i].filter ? &b->filter : NULL,
-					BPF_PROG_TYPE_KPROBE, 0, 0, 0, cfg_of(p)), efd, err;
+	size_t before = b->nfds;
+	int err = 0;
 
-		if (pfd < 0)
-			return pfd;
-		if ((err = keep_fd(b, pfd)))
-			return err;
+	for (int i = 0; i < (ret ? 2 : 1) && !err; i++) {
+		int pfd = load_instance(part[i].prog, part[i].filter ? &b->filter : NULL,
+					BPF_PROG_TYPE_KPROBE, 0, 0, 0, cfg_of(p)), efd;
+
+		if (pfd < 0 || (err = keep_fd(b, pfd))) {
+			err = pfd < 0 ? pfd : err;
+			break;
+		}
 		efd = kprobe_pmu_attach(p->event, part[i].ret, pfd);
-		if (efd < 0)
-			return efd;
-		if ((err = keep_fd(b, efd)))
-			return err;
+		err = efd < 0 ? efd : keep_fd(b, efd);
 	}
-	return 0;
+	/* a kretprobe's entry without its return would only fill kret_args */
+	while (err && b->nfds > before)
+		close(b->fds[--b->nfds]);
+	return err;
 }
 
 static int attach_kprobe_one(struct rec_bpf *b, struct rec_probe *p, int *err)
