@@ -44,7 +44,8 @@ int main(int argc, char **argv)
 	while ((n = skbr_next(r, &rec)) > 0) {
 		const struct skb_event *ev = &rec.ev;
 		const struct skb_info *in = rec.info;
-		int64_t wall = (int64_t)ev->ts + (in ? in->wall_offset : 0);
+		/* (ev is only an event's: the union holds other records) */
+		int64_t wall = rec.kind == SKB_EVENT ? (int64_t)ev->ts + (in ? in->wall_offset : 0) : 0;
 		if (ts_only) {
 			if (rec.kind == SKB_EVENT)
 				printf("%" PRIu64 "\n", ev->ts / 1000000000);
