@@ -86,11 +86,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool failed = false;
 
 	while (skbr_next(r, &rec) > 0) {
-		if (!o[0].w && rec.info) {
-			/* one section for all: the readers' objects stay put */
-			for (int i = 0; i < 2; i++)
+		if (rec.kind == SKB_SECTION) {
+			/* a section for each input section, as skbgrep writes them
+			 * (its times are valid with its own wall-clock offset) */
+			for (int i = 0; i < 2; i++) {
+				if (o[i].w && skbw_close(o[i].w))
+					abort();
 				if (!(o[i].w = skbw_open_fd(o[i].fd, rec.info, SKBW_STABLE_REFS)))
 					abort();
+			}
 		}
 		if (rec.kind != SKB_EVENT || !o[0].w)
 			continue;
