@@ -164,6 +164,33 @@ int skb_fields_defaults(struct skb_event *ev, uint32_t f)
 		}
 	}
 
+	/* A present field whose values all equal their defaults says no more
+	 * than an absent one: the members stored along read as absent too
+	 * (VLAN's TCI without a TPID is no tag), as a writer would leave them. */
+#pragma GCC unroll 16
+	for (unsigned b = 0; b < SKB_FIELDS; b++) {
+		bool along = false, set = false;
+
+		if (skb_fields[b].dynamic || !(f & 1u << b))
+			continue;
+#pragma GCC unroll 4
+		for (unsigned k = 0; k < SKB_FIELD_MEMBERS; k++) {
+			const struct skb_field_part *pt = &skb_fields[b].part[k];
+
+			along |= pt->kind == SKB_PART_ALONG;
+			set |= pt->kind == SKB_PART_VALUE && member_get(ev, pt) != pt->def;
+		}
+		if (!along || set)
+			continue;
+#pragma GCC unroll 4
+		for (unsigned k = 0; k < SKB_FIELD_MEMBERS; k++)
+			if (skb_fields[b].part[k].kind == SKB_PART_ALONG)
+				member_set(ev, &skb_fields[b].part[k], 0);
+	}
+	/* DROP: a reason counts only with flag DROP */
+	if (!(ev->flags & SKB_EV_DROP))
+		ev->drop_reason = 0;
+
 	if (!(f & SKB_F_ORIG_LEN))
 		ev->orig_len = ev->caplen;
 	else if (ev->orig_len < ev->caplen)

@@ -15,6 +15,7 @@ test_expect_success 'concatenated plain and compressed streams' "$ft concat"
 test_expect_success 'more contexts than 16-bit ids: a new section' "$ft contexts"
 test_expect_success 'events copied as read (skbgrep), ids and times rewritten' "$ft copy"
 test_expect_success 'events copied as read, compressed output' "$ft copy -z"
+test_expect_success 'a TCI without TPID and a reason without flag DROP read as absent' "$ft absent"
 
 # The optional-field table of docs/format.md (rows "| 0 | ORIG_LEN | 4 | ...")
 # has the bits, names and sizes of the C table (lib/skbfields.c).

@@ -45,13 +45,9 @@ static void compare(const struct skb_event *a, const struct skb_event *b, unsign
 	SAME(ts); SAME(skb); SAME(track); SAME(netns); SAME(pkt_type); SAME(l3_off);
 	SAME(l4_off); SAME(orig_len); SAME(caplen); SAME(len); SAME(data_len); SAME(protocol);
 	SAME(queue_mapping); SAME(mark); SAME(hash); SAME(priority); SAME(vlan_proto);
-	/* a TCI without a TPID is no tag (docs/format.md): the encoder drops it */
-	if (a->vlan_proto)
-		SAME(vlan_tci); SAME(ip_summed); SAME(csum_level); SAME(cloned); SAME(fclone);
+	SAME(vlan_tci); SAME(ip_summed); SAME(csum_level); SAME(cloned); SAME(fclone);
 	SAME(users); SAME(gso_size); SAME(gso_segs); SAME(gso_type); SAME(rx_ifindex);
-	/* the reason counts with flag DROP only (the encoder drops it otherwise) */
-	if (a->flags & SKB_EV_DROP)
-		SAME(drop_reason);
+	SAME(drop_reason);
 #undef SAME
 	if ((a->flags & ~enc) != (b->flags & ~enc))
 		differ("flags", n);

@@ -10,9 +10,12 @@
  *   contexts         dictionary ids running out start a new section
  *   copy [-z]        events copied as read (skbw_event_copy) from three
  *                    inputs with other ids and time bases read back the same
+ *   absent           a VLAN field without TPID and a DROP field without the
+ *                    flag read as absent (what a writer leaves out)
  * Exit 0 when the case holds; messages on stderr say what did not.
  */
 #include "skb.h"
+#include "skbfields.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -584,6 +587,57 @@ static int copy(int flags)
 	return failures != 0;
 }
 
+/* An event with a VLAN tag and a drop reason, then its bytes changed: the
+ * TPID to 0 (no tag, the TCI still 5), flag DROP off (the field still
+ * there).  Both fields must read as absent: TCI 0, reason 0. */
+static int absent(void)
+{
+	int fd = mem_fd(NULL, 0);
+	struct skb_writer *w = skbw_open_fd(fd, &info, 0);
+	struct skb_event ev = {
+		.ts = 5000000100ull, .probe = &probes[0], .flags = SKB_EV_L3 | SKB_EV_DROP,
+		.vlan_tci = 5, .vlan_proto = 0x8100, .drop_reason = 7, .users = 1,
+	};
+	CHECK(w && !skbw_event(w, &ev) && !skbw_close(w), "write");
+	size_t n;
+	uint8_t *b = fd_bytes(fd, &n);
+	close(fd);
+
+	/* find the event record, then its VLAN field */
+	int f = mem_fd(b, n);
+	struct skb_reader *r = skbr_open_fd(f, "absent");
+	struct skb_record rec;
+	uint64_t at = 0;
+	while (skbr_next(r, &rec) == 1)
+		if (rec.kind == SKB_EVENT)
+			at = rec.offset;
+	skbr_close(r);
+	close(f);
+	uint16_t mask = (uint16_t)(b[at + 30] | b[at + 31] << 8);
+	CHECK(at && (mask & SKB_F_VLAN) && (mask & SKB_F_DROP), "event with VLAN and DROP fields");
+	size_t vlan = at + 36 + skb_fields_size(mask & (SKB_F_VLAN - 1));
+	b[vlan + 2] = b[vlan + 3] = 0;          /* TPID 0 */
+	b[at + 32] &= (uint8_t)~SKB_EV_DROP;    /* flag off */
+
+	f = mem_fd(b, n);
+	r = skbr_open_fd(f, "absent");
+	unsigned seen = 0;
+	int k;
+	while ((k = skbr_next(r, &rec)) == 1)
+		if (rec.kind == SKB_EVENT) {
+			seen++;
+			CHECK(rec.ev.vlan_proto == 0 && rec.ev.vlan_tci == 0,
+			      "TCI %u without TPID read as a tag", rec.ev.vlan_tci);
+			CHECK(rec.ev.drop_reason == 0 && !(rec.ev.flags & SKB_EV_DROP),
+			      "reason %u without flag DROP read", rec.ev.drop_reason);
+		}
+	CHECK(k == 0 && seen == 1, "read back: %d, %u events %s", k, seen, k ? skbr_error(r) : "");
+	skbr_close(r);
+	close(f);
+	free(b);
+	return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -603,8 +657,10 @@ int main(int argc, char **argv)
 		r = many_contexts();
 	else if (!strcmp(c, "copy"))
 		r = copy(z);
+	else if (!strcmp(c, "absent"))
+		r = absent();
 	else {
-		fprintf(stderr, "usage: format-test roundtrip|cut|flips|header|concat|contexts|copy [-z]\n");
+		fprintf(stderr, "usage: format-test roundtrip|cut|flips|header|concat|contexts|copy|absent [-z]\n");
 		return 2;
 	}
 	if (r)
