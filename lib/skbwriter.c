@@ -386,7 +386,7 @@ int skbw_event_copy(struct skb_writer *w, const struct skb_record *rec)
 		return skbw_event(w, ev);
 	if (w->err)
 		return w->err;
-	if (!ev->probe || rec->size >= SKB_RECORD_MAX)
+	if (!ev->probe)
 		return -EINVAL;
 	if (event_refs(w, ev, &refs))
 		return w->err;

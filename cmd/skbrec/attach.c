@@ -36,7 +36,7 @@
 #define ENOTSUPP 524   /* kernel-internal "not supported", seen by BPF users */
 #endif
 
-#define KPROBE_PMU "/sys/bus/event_source/devices/kprobe/type"
+#define KPROBE_PMU KPROBE_PMU_DIR "/type"
 
 struct rec_bpf {
 	struct skbrec_bpf *skel;
@@ -556,15 +556,13 @@ static int attach_kprobe_cfg(struct rec_bpf *b, struct rec_probe *p, bool ret)
 	int err = 0;
 
 	for (int i = 0; i < (ret ? 2 : 1) && !err; i++) {
-		int pfd = load_instance(part[i].prog, part[i].filter ? &b->filter : NULL,
-					BPF_PROG_TYPE_KPROBE, 0, 0, 0, cfg_of(p)), efd;
+		int fd = load_instance(part[i].prog, part[i].filter ? &b->filter : NULL,
+				       BPF_PROG_TYPE_KPROBE, 0, 0, 0, cfg_of(p));
 
-		if (pfd < 0 || (err = keep_fd(b, pfd))) {
-			err = pfd < 0 ? pfd : err;
-			break;
-		}
-		efd = kprobe_pmu_attach(p->event, part[i].ret, pfd);
-		err = efd < 0 ? efd : keep_fd(b, efd);
+		if (fd >= 0 && !(err = keep_fd(b, fd)))
+			fd = kprobe_pmu_attach(p->event, part[i].ret, fd);
+		if (!err)
+			err = fd < 0 ? fd : keep_fd(b, fd);
 	}
 	/* a kretprobe's entry without its return would only fill kret_args */
 	while (err && b->nfds > before)

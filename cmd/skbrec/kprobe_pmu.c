@@ -23,8 +23,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define PMU_DIR "/sys/bus/event_source/devices/kprobe"
-
 /* The first line of a sysfs file, parsed with fmt: 0 or -errno. */
 static int sysfs_scan(const char *path, const char *fmt, int *v)
 {
@@ -44,9 +42,9 @@ int kprobe_pmu_attach(const char *fn, bool ret, int prog_fd)
 	struct perf_event_attr a;
 	int type, bit = 0, fd, err;
 
-	if ((err = sysfs_scan(PMU_DIR "/type", "%d", &type)))
+	if ((err = sysfs_scan(KPROBE_PMU_DIR "/type", "%d", &type)))
 		return err;
-	if (ret && (err = sysfs_scan(PMU_DIR "/format/retprobe", "config:%d", &bit)))
+	if (ret && (err = sysfs_scan(KPROBE_PMU_DIR "/format/retprobe", "config:%d", &bit)))
 		return err;
 	if (bit < 0 || bit > 63)
 		return -EINVAL;

@@ -185,6 +185,9 @@ const char *how_name(enum rec_how h);
 
 /* ---- kprobes as perf events (kprobe_pmu.c) ---- */
 
+/* The kernel's kprobe PMU; without it the kernel has no kprobes. */
+#define KPROBE_PMU_DIR "/sys/bus/event_source/devices/kprobe"
+
 /* A kprobe (ret: kretprobe) on function fn running prog_fd: the perf
  * event's fd (closing it removes the probe), or -errno. */
 int kprobe_pmu_attach(const char *fn, bool ret, int prog_fd);
