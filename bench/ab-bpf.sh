@@ -13,6 +13,7 @@
 # build's median ns per program run, first and second, and their mean.
 # A benchmark, not a test: run as root on a quiet machine.  BUILD=... the
 # new build (default build/), REC_ARGS=... options for both recorders,
+# FILTER=EXPR adds -f EXPR (an expression with spaces: not in REC_ARGS),
 # PAYLOAD=... the UDP payload bytes (64), TCP=1 an iperf3 TCP stream
 # instead (GSO packets, payload in page fragments).
 set -eu
@@ -40,7 +41,7 @@ prog_sums() {
 
 start() {   # start BUILD_DIR OUT: its pid in $started
 	# shellcheck disable=SC2086 # REC_ARGS: words on purpose
-	"$1/skbrec" ${REC_ARGS:-} -o "$2" 2>"$2.err" &
+	"$1/skbrec" ${FILTER:+-f "$FILTER"} ${REC_ARGS:-} -o "$2" 2>"$2.err" &
 	started=$!
 }
 

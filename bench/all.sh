@@ -13,12 +13,12 @@ trap 'rm -f "$TSV"' EXIT
 export TSV
 
 echo "== bench/rec-cost.sh $R 4"
-MODES="none empty minrec skbrec rx-only filtered filtered-rx zlib tcpdump" bash "$TOP/bench/rec-cost.sh" "$R" 4
+MODES="none empty empty-rx minrec skbrec rx-only filtered filtered-rx zlib tcpdump" bash "$TOP/bench/rec-cost.sh" "$R" 4
 echo
 # the statistics add two clock reads to every program run: the sender's
 # rate once more without them, as users run
 echo "== STATS=0 bench/rec-cost.sh $R 4"
-STATS=0 TSV_KIND=rec0 MODES="none empty skbrec rx-only filtered filtered-rx tcpdump" \
+STATS=0 TSV_KIND=rec0 MODES="none empty empty-rx skbrec rx-only filtered filtered-rx tcpdump" \
 	bash "$TOP/bench/rec-cost.sh" "$R" 4
 echo
 echo "== bench/readers.sh $R ${N:-1000000}"
@@ -35,6 +35,7 @@ awk -F'\t' -v td="$tcpdump" -v un="$untraced" -v td0="$tcpdump0" -v un0="$untrac
 	-v n="${N:-1000000}" '
 BEGIN {
 	name["empty"] = "programs that return at once (-f floor)"
+	name["empty-rx"] = "the same, rx probe only (-f floor, one probe)"
 	name["minrec"] = "minimal recorder (the floor)"
 	name["skbrec"] = "skbrec (default probes)"
 	name["rx-only"] = "skbrec -p tp:net:netif_receive_skb"

@@ -15,6 +15,8 @@
 #            record per event on the default probes, the floor
 #   empty    minrec --empty: programs on the default probes that return at
 #            once, the floor of a filter that rejects everything
+#   empty-rx minrec --empty --rx: the same on tp:net:netif_receive_skb only
+#            (filtered-rx's floor)
 #   zlib     skbrec -z (default probes, the file compressed as it is written)
 # Per mode, the median over the rounds of: the sender's packets/s, its ratio
 # to the untraced rate, the BPF run time per program run (bpf_stats_enabled;
@@ -73,8 +75,10 @@ run() {
 		"$BUILD/skbrec" "${args[@]}" ${REC_ARGS:-} -o "$W/run.skb" 2>"$W/rec.err" &
 		rec=$!
 		sleep 1.5 ;;
-	minrec|empty)
-		"$BUILD/minrec" $([ "$mode" = empty ] && echo --empty) 2>"$W/rec.err" &
+	minrec|empty|empty-rx)
+		# shellcheck disable=SC2046 # the options: words on purpose
+		"$BUILD/minrec" $(case $mode in empty) echo --empty ;; empty-rx) echo --empty --rx ;; esac) \
+			2>"$W/rec.err" &
 		rec=$!
 		sleep 1 ;;
 	tcpdump)

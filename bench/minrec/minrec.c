@@ -4,9 +4,11 @@
  * reads its ring buffer until SIGINT/SIGTERM, counts the records and prints
  * "N events recorded, M lost" on stderr, as skbrec does.  A benchmark
  * baseline, not a tool: it writes nothing.  `minrec --empty`: programs that
- * return at once (the cost of being attached at all).
+ * return at once (the cost of being attached at all); `--rx`: on
+ * net:netif_receive_skb only (one program a packet, as tcpdump's one tap).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,17 +37,27 @@ int main(int argc, char **argv)
 {
 	struct minrec_bpf *skel;
 	struct ring_buffer *rb = NULL;
+	bool empty = false, rx_only = false;
 	int err = 1;
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--empty"))) {
-		fprintf(stderr, "usage: minrec [--empty]\n");
-		return 2;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--empty")) {
+			empty = true;
+		} else if (!strcmp(argv[i], "--rx")) {
+			rx_only = true;
+		} else {
+			fprintf(stderr, "usage: minrec [--empty] [--rx]\n");
+			return 2;
+		}
 	}
 	skel = minrec_bpf__open();
-	if (skel)
-		skel->rodata->empty = argc == 2;
+	if (skel) {
+		skel->rodata->empty = empty;
+		if (rx_only)
+			bpf_program__set_autoload(skel->progs.minrec_tx, false);
+	}
 	if (!skel || minrec_bpf__load(skel) || minrec_bpf__attach(skel)) {
 		fprintf(stderr, "minrec: cannot load or attach its programs\n");
 		goto out;
