@@ -200,6 +200,9 @@ struct {
 const volatile __u32 filter_on = 0;
 const volatile __u32 store_len = 0;
 const volatile __u32 filter_need = 0;
+/* The verifier lets BTF-typed programs load through skb->head (6.17+;
+ * cmd/skbrec/kbtf.c asks it): head_data(). */
+const volatile __u32 ptr_mem = 0;
 
 /* Do the selectors (-i, --netns, --mark) hold for this skb? */
 static __always_inline bool selectors_hold(struct sk_buff *ls, bool direct)
@@ -239,6 +242,20 @@ static __noinline int filter_match(const unsigned char *data, __u64 caplen, __u6
 	int r;
 
 	asm volatile("%0 = 1" : "=r"(r) : "r"(data), "r"(caplen), "r"(wirelen), "r"(l2));
+	return r;
+}
+
+/* The same, on the linear bytes in place (ptr_mem): data is read-only
+ * untrusted memory, each load a faulting-safe load, nothing copied first.
+ * A second subprogram: one load instruction may not see two kinds of
+ * pointer (its stand-in body differs, or the compiler would merge the two;
+ * cmd/skbrec/attach.c splices the filter into both). */
+static __noinline int filter_match_mem(const unsigned char *data, __u64 caplen, __u64 wirelen,
+				       __u64 l2)
+{
+	int r;
+
+	asm volatile("%0 = 1; %0 += 0" : "=r"(r) : "r"(data), "r"(caplen), "r"(wirelen), "r"(l2));
 	return r;
 }
 
@@ -340,12 +357,19 @@ static __always_inline __u32 fill_place(struct skbrec_event *e, struct sk_buff *
 	return start;
 }
 
+/* Linear bytes up to this many words are copied from the buffer in place
+ * (mem, 6.17+) by word loads and stores, no helper call; more through
+ * bpf_probe_read_kernel (a loop the verifier walks whole: kept short). */
+#define COPY_WORDS_DIRECT 16
+
 /*
  * The bytes tcpdump would see from start: linear data, fragments,
  * frag_list (frags.h), at most snaplen.
  */
+
 static __always_inline void fill_copy(struct skbrec_event *e, struct sk_buff *ls,
-				      unsigned char *head, __u32 start, __u32 lin_end)
+				      unsigned char *head, const unsigned char *mem, __u32 start,
+				      __u32 lin_end)
 {
 	struct frag_state *fs = frag_state_of(e);
 	__u64 caplen;
@@ -357,7 +381,17 @@ static __always_inline void fill_copy(struct skbrec_event *e, struct sk_buff *ls
 	caplen = clamp(caplen, snaplen);
 	fs->off = 0;
 	fs->missing = 0;
-	if (caplen && bpf_probe_read_kernel(e->data, caplen, head + start) == 0)
+	if (mem && caplen && caplen <= COPY_WORDS_DIRECT * 8) {
+		const __u64 *w = (const __u64 *)(mem + start);
+		__u64 *d = (__u64 *)e->data;
+
+		for (__u32 i = 0; i < COPY_WORDS_DIRECT; i++) {
+			if (8 * i >= caplen)
+				break;
+			d[i] = w[i];
+		}
+		fs->off = caplen;
+	} else if (caplen && bpf_probe_read_kernel(e->data, caplen, head + start) == 0)
 		fs->off = caplen;
 	else if (caplen)
 		fs->missing = 1;
@@ -373,18 +407,34 @@ static __always_inline void fill_copy(struct skbrec_event *e, struct sk_buff *ls
 }
 
 /*
- * skb->head and skb->data as numbers.  Read through the helper also when
- * the sk_buff is BTF-typed: newer verifiers type those fields as untrusted
- * memory, a pointer that hashing and offset arithmetic may not touch.
+ * skb->head and skb->data as numbers (to hash, compare, store), and in
+ * *mem the buffer as memory to load from, or NULL.  From a copy of the
+ * sk_buff (!direct) they are plain numbers.  From a BTF-typed one, 6.17+
+ * verifiers (ptr_mem) type them as read-only untrusted memory: loads
+ * through it are allowed, arithmetic other than adding an offset is not,
+ * but a pointer minus a pointer is a number (privileged programs): head -
+ * skb plus skb's address is head.  Before 6.17 (and where the struct is
+ * laid out unexpectedly) one bpf_probe_read_kernel of both.
  */
 static __always_inline int head_data(__u64 skb, struct sk_buff *ls, bool direct,
-				     unsigned char **head, __u32 *data_off)
+				     unsigned char **head, __u32 *data_off, unsigned char **mem)
 {
 	__u64 hd[2];
 
 	if (!direct) {
 		hd[0] = (__u64)ls->head;
 		hd[1] = (__u64)ls->data;
+	} else if (ptr_mem) {
+		unsigned char *h = ls->head, *d = ls->data;
+		__u64 ho, dl;
+
+		/* in asm: the compiler would fold (h - ls) + skb back into h,
+		 * a pointer where a number is needed */
+		asm volatile("%0 = %1; %0 -= %2" : "=&r"(ho) : "r"(h), "r"(ls));
+		asm volatile("%0 = %1; %0 -= %2" : "=&r"(dl) : "r"(d), "r"(h));
+		hd[0] = ho + skb;
+		hd[1] = hd[0] + dl;
+		*mem = h;
 	} else if (bpf_core_field_offset(struct sk_buff, data) ==
 		   bpf_core_field_offset(struct sk_buff, head) + 8) {
 		/* adjacent, as in every kernel so far: one read */
@@ -436,7 +486,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	struct cpu_state *st;
 	struct skbrec_event *e;
 	struct sk_buff *ls;
-	unsigned char *head;
+	unsigned char *head, *mem = NULL;
 	struct frag_state *fs;
 	__u32 data_off, start, lin_end;
 	__u64 flags, size, fresh, *fw;
@@ -476,7 +526,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 			return 0;
 		}
 	}
-	if (head_data(addr, ls, direct, &head, &data_off)) {
+	if (head_data(addr, ls, direct, &head, &data_off, &mem)) {
 		count_lost(probe);
 		return 0;
 	}
@@ -500,7 +550,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	 * packet rejected). */
 	if (!select) {
 		e->ts = bpf_ktime_get_ns();
-		e->track = track_id(addr, ls, head, data_off, e->ts, fresh);
+		e->track = track_id(addr, ls, head, mem, data_off, e->ts, fresh);
 	} else {
 		known = sel_follow && track_known(addr, head);
 		if (sel_on && !selectors_hold(ls, direct)) {
@@ -528,8 +578,14 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 		__u32 n = lin_end - start < want ? lin_end - start : want;
 		int r = 0;
 
-		if (n && bpf_probe_read_kernel(e->data, clamp(n, filter_need), head + start) == 0) {
-			if (e->flags & (SKBREC_L2 | SKBREC_L3))
+		bool here = mem != NULL;   /* the bytes in place: no copy first */
+
+		if (n && (here || bpf_probe_read_kernel(e->data, clamp(n, filter_need),
+							head + start) == 0)) {
+			if ((e->flags & (SKBREC_L2 | SKBREC_L3)) && here)
+				r = filter_match_mem(mem + start, clamp(n, filter_need),
+						     e->orig_len, e->flags & SKBREC_L2);
+			else if (e->flags & (SKBREC_L2 | SKBREC_L3))
 				r = filter_match(e->data, clamp(n, filter_need), e->orig_len,
 						 e->flags & SKBREC_L2);
 			if (r != 2 || n == want) {
@@ -541,7 +597,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 			}
 		}
 	}
-	fill_copy(e, ls, head, start, lin_end);
+	fill_copy(e, ls, head, mem, start, lin_end);
 	if (filter_on) {
 		/* the same on all the bytes copied, where the linear ones
 		 * were not enough */
@@ -557,7 +613,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	}
 	if (select) {
 		e->ts = bpf_ktime_get_ns();
-		e->track = track_id(addr, ls, head, data_off, e->ts, fresh);
+		e->track = track_id(addr, ls, head, mem, data_off, e->ts, fresh);
 		/* a packet that matched at an earlier probe passes */
 		fw = follow_slot(e->track);
 		if (!(fw && *fw == e->track)) {

@@ -186,14 +186,31 @@ struct track_bytes {
 	__u32 pad;
 };
 
-static __always_inline int track_read(struct track_bytes *b, const void *p, __u32 len)
+static __always_inline int track_read(struct track_bytes *b, unsigned char *head,
+				      const unsigned char *mem, __u32 off, __u32 len)
 {
 	__u64 m[8] = {};
 
 	for (__u32 i = 0; i < 8; i++)
 		b->w[i] = 0;
-	if (bpf_probe_read_kernel(b->w, clamp(len, TRACK_FP_MAX), p))
+	if (mem) {
+		/* mem: the buffer as memory the program loads from (ptr_mem,
+		 * 6.17+), no helper call.  The words holding the len bytes,
+		 * and the bytes of the last one past len zeroed, as the
+		 * helper's read into zeroed words leaves them. */
+		const __u64 *w = (const __u64 *)(mem + off);
+
+		len = clamp(len, TRACK_FP_MAX);
+		for (__u32 i = 0; i < 8; i++) {
+			if (8 * i >= len)
+				break;
+			b->w[i] = w[i];
+			if (8 * i + 8 > len)
+				b->w[i] &= (1ULL << (8 * (len - 8 * i))) - 1;
+		}
+	} else if (bpf_probe_read_kernel(b->w, clamp(len, TRACK_FP_MAX), head + off)) {
 		return -1;
+	}
 	b->iplen = track_masks((const __u8 *)b->w, m);
 	for (__u32 i = 0; i < 8; i++)
 		b->w[i] &= m[i];
@@ -262,7 +279,7 @@ static __always_inline void track_geo_of(struct sk_buff *skb, struct track_geo *
  * at head + anchor?  net: the bytes at the network header, already read
  * (NULL: none); other anchors are read here. */
 static __always_inline bool track_same(const struct track_ent *t, __u64 key, __u64 now,
-				       unsigned char *head, __u32 anchor,
+				       unsigned char *head, const unsigned char *mem, __u32 anchor,
 				       const struct track_geo *g, const struct track_bytes *net)
 {
 	struct track_bytes b;
@@ -274,7 +291,7 @@ static __always_inline bool track_same(const struct track_ent *t, __u64 key, __u
 	    t->check != track_check(t) || anchor < g->lo || anchor + t->fp_len > g->lin_end)
 		return false;
 	if (anchor != g->net || !net) {
-		if (track_read(&b, head + anchor, t->fp_len))
+		if (track_read(&b, head, mem, anchor, t->fp_len))
 			return false;
 		net = &b;
 	}
@@ -297,13 +314,15 @@ static __always_inline bool track_known(__u64 skb, unsigned char *head)
 
 /*
  * The tracking id of the packet whose struct sk_buff is at skb (ls: it or a
- * copy of it; head and data_off: where its buffer and data are): the
+ * copy of it; head and data_off: where its buffer and data are; mem: the
+ * buffer to load from in place, NULL: read through the helper): the
  * cached id when a table entry still describes the packet, else a new one;
  * `fresh` (unique, from the caller) when the packet has too few bytes to be
  * recognised again.
  */
-static __always_inline __u64 track_id(__u64 skb, struct sk_buff *ls,
-				      unsigned char *head, __u32 data_off, __u64 now, __u64 fresh)
+static __always_inline __u64 track_id(__u64 skb, struct sk_buff *ls, unsigned char *head,
+				      const unsigned char *mem, __u32 data_off, __u64 now,
+				      __u64 fresh)
 {
 	__u32 hslot = track_slot((__u64)head), sslot = track_slot(skb);
 	struct track_ent *th = bpf_map_lookup_elem(&track_head, &hslot);
@@ -322,15 +341,15 @@ static __always_inline __u64 track_id(__u64 skb, struct sk_buff *ls,
 	avail = g.lin_end > g.net ? g.lin_end - g.net : 0;
 	if (avail > TRACK_FP_MAX)
 		avail = TRACK_FP_MAX;
-	have = avail >= TRACK_FP_MIN && g.net <= 0xffff && !track_read(&nb, head + g.net, avail);
-	if (track_same(th, (__u64)head, now, head, th->anchor, &g, have ? &nb : NULL)) {
+	have = avail >= TRACK_FP_MIN && g.net <= 0xffff && !track_read(&nb, head, mem, g.net, avail);
+	if (track_same(th, (__u64)head, now, head, mem, th->anchor, &g, have ? &nb : NULL)) {
 		/* the packet's own buffer: keep the skb table current too */
 		th->last = now;
 		if (th->anchor == g.net)
 			track_put(ts, skb, th->id, th->fp, now, 0, th->fp_len);
 		return th->id;
 	}
-	if (have && track_same(ts, skb, now, head, g.net, &g, &nb)) {
+	if (have && track_same(ts, skb, now, head, mem, g.net, &g, &nb)) {
 		/* same sk_buff, same bytes, another buffer: moved by
 		 * pskb_expand_head() */
 		id = ts->id;
@@ -376,7 +395,7 @@ static __always_inline void track_follow_copy(struct sk_buff *o, struct sk_buff 
 	if (!to || !tn || !n)
 		return;
 	track_geo_of(n, &g);
-	if (!track_same(to, (__u64)o, now, head, g.net, &g, NULL))
+	if (!track_same(to, (__u64)o, now, head, NULL, g.net, &g, NULL))
 		return;
 	id = to->id;
 	hslot = track_slot((__u64)head);

@@ -34,13 +34,16 @@ differential() {
 	trap 'kill $pids 2>/dev/null || :' EXIT
 	skbrec -v -q -s 512 -o all.skb 2>all.err &
 	pids=$!
+	# the same through bpf_probe_read_kernel, as on kernels before 6.17
+	SKBREC_FAULT=no-ptr-mem skbrec -v -q -s 512 -o helper.skb 2>helper.err &
+	pids="$pids $!"
 	i=0
 	while read -r e; do
 		skbrec -v -q -s 512 --no-follow -f "$e" -o f$i.skb 2>f$i.err &
 		pids="$pids $!"
 		i=$((i + 1))
 	done <"$TRASH/exprs"
-	for f in all.err f*.err; do wait_for $f "net_dev_start_xmit: attached" 120; done
+	for f in all.err helper.err f*.err; do wait_for $f "net_dev_start_xmit: attached" 120; done
 	allpid=${pids%% *}
 	# the window every recorder saw whole (monotonic ns: the events' clock)
 	t0=$(python3 -c "import time; print(time.monotonic_ns())")
@@ -64,6 +67,32 @@ differential() {
 	wait $allpid
 	export t0 t1
 	pids=
+	# In place (6.17+) or through the helper, the same events, bytes and
+	# tracking: the same events share an id in both recordings.
+	grep -h "sk_buff buffer:" all.err helper.err
+	python3 - all.skb helper.skb $VA $VB <<-\PY
+	import json, os, subprocess, sys
+	def events(path):
+	    out = subprocess.run(["skbcat", "-j", path], capture_output=True, text=True,
+	                         check=True).stdout
+	    ev = {}
+	    for l in out.splitlines():
+	        e = json.loads(l)
+	        if e.get("type") == "event" and e["ifname"] in sys.argv[3:5] and \
+	           int(os.environ["t0"]) <= e["ts"] <= int(os.environ["t1"]):
+	            k = (e["probe"]["spec"], e["skb"], e["orig_len"], e["len"], e["data"])
+	            ev.setdefault(k, []).append(e["track"])
+	    return ev
+	a, b = events(sys.argv[1]), events(sys.argv[2])
+	print(f"in place: {sum(map(len, a.values()))} events, helper: {sum(map(len, b.values()))}")
+	assert a.keys() == b.keys(), (set(a) ^ set(b))
+	assert all(len(a[k]) == len(b[k]) for k in a)
+	# the partition by tracking id: id in one <-> id in the other
+	pairs = {(x, y) for k in a for x, y in zip(sorted(a[k]), sorted(b[k]))}
+	ids_a = {x for x, _ in pairs}; ids_b = {y for _, y in pairs}
+	assert len(pairs) == len(ids_a) == len(ids_b), "the two recordings track differently"
+	print(f"{len(ids_a)} tracking ids in both")
+	PY
 	i=0
 	while read -r e; do
 		st=0; skbgrep -f "$e" all.skb >want$i.skb || st=$?

@@ -207,6 +207,7 @@ static struct skbrec_bpf *open_load_skel(const struct rec_opts *o, const struct 
 		s->rodata->filter_need = o->filter.need >= copy ? copy :
 					 o->filter.need ? o->filter.need : 1;
 	}
+	s->rodata->ptr_mem = o->ptr_mem;
 	s->rodata->sel_on = o->sel_on;
 	s->rodata->sel_ifindex = o->sel_ifindex;
 	s->rodata->sel_netns = o->sel_netns;
@@ -338,40 +339,58 @@ static uint64_t cfg_of(const struct rec_probe *p)
 }
 
 /*
- * -f: the template's BPF-to-BPF calls (two: on the first bytes, on all of
- * them) all go to filter_match(), the last subprogram (every other function
- * is inlined); its body, from the calls' target to the end, becomes the
- * translated filter.  *n shrinks or grows.
+ * -f: the template's BPF-to-BPF calls go to its filter subprograms
+ * (filter_match() on copied bytes, filter_match_mem() on bytes in place),
+ * the last ones (every other function is inlined); each of their bodies,
+ * from the first target to the end, becomes a copy of the translated
+ * filter, and the calls are pointed at the copies.  *n shrinks or grows.
  */
+#define FILTER_SUBPROGS 2
 static struct bpf_insn *splice_filter(struct bpf_insn *insn, size_t *n,
 				      const struct rec_filter *f, bool need)
 {
-	size_t start = 0, calls = 0;
-	bool same = true;
+	size_t to[FILTER_SUBPROGS], nto = 0, first = SIZE_MAX, calls = 0;
 	struct bpf_insn *v;
 
 	for (size_t i = 0; i < *n; i++)
 		if (insn[i].code == (BPF_JMP | BPF_CALL) && insn[i].src_reg == BPF_PSEUDO_CALL) {
-			size_t to = i + 1 + (size_t)(int64_t)insn[i].imm;
+			size_t t = i + 1 + (size_t)(int64_t)insn[i].imm, k = 0;
 
-			same = same && (!calls || to == start);
-			start = to;
+			while (k < nto && to[k] != t)
+				k++;
+			if (k == nto && nto < FILTER_SUBPROGS)
+				to[nto++] = t;
+			else if (k == nto)
+				first = 0;   /* more targets than subprograms: refused below */
+			if (t < first)
+				first = t;
+			if (i >= first)
+				first = 0;   /* a call inside a subprogram: refused below */
 			calls++;
 		}
 	if (!calls && !need)
 		return insn;   /* a program without the filter call */
-	if (!calls || !same || start >= *n) {
+	if (!calls || !first || first >= *n) {
 		skb_warn("internal error: the BPF template's filter call is not where expected");
 		free(insn);
 		return NULL;
 	}
-	v = realloc(insn, (start + f->n) * sizeof(*v));
+	v = realloc(insn, (first + nto * f->n) * sizeof(*v));
 	if (!v) {
 		free(insn);
 		return NULL;
 	}
-	memcpy(v + start, f->insns, f->n * sizeof(*v));
-	*n = start + f->n;
+	for (size_t i = 0; i < first; i++)
+		if (v[i].code == (BPF_JMP | BPF_CALL) && v[i].src_reg == BPF_PSEUDO_CALL) {
+			size_t t = i + 1 + (size_t)(int64_t)v[i].imm, k = 0;
+
+			while (to[k] != t)
+				k++;
+			v[i].imm = (int32_t)(first + k * f->n - (i + 1));
+		}
+	for (size_t k = 0; k < nto; k++)
+		memcpy(v + first + k * f->n, f->insns, f->n * sizeof(*v));
+	*n = first + nto * f->n;
 	return v;
 }
 

@@ -194,3 +194,66 @@ int kbtf_drop_reasons(const struct kbtf *k,
 	}
 	return n;
 }
+
+/* Byte offset of the top-level member name of struct sk_buff, -1: none. */
+static int skb_member_off(const struct btf *btf, const char *name)
+{
+	int id = btf__find_by_name_kind(btf, "sk_buff", BTF_KIND_STRUCT);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
+	const struct btf_member *m = t ? btf_members(t) : NULL;
+
+	for (int i = 0; t && i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), name))
+			return btf_member_bit_offset(t, (uint32_t)i) % 8 ? -1 :
+			       (int)(btf_member_bit_offset(t, (uint32_t)i) / 8);
+	return -1;
+}
+
+/*
+ * Does the verifier type skb->head, read from a BTF-typed sk_buff, as
+ * memory the program may load from (read-only untrusted memory: 6.17 and
+ * later), rather than as a number?  Then the tp_btf, fentry and fexit
+ * programs read the buffer's pointers and run the -f filter's first pass
+ * on the packet in place, without bpf_probe_read_kernel (bpf/skbrec.bpf.c,
+ * ptr_mem).  Asked of the verifier itself, with the loads and the pointer
+ * subtractions those programs make, on net:netif_receive_skb.
+ */
+bool kbtf_ptr_mem(const struct kbtf *k)
+{
+	const struct btf *btf = k->n ? k->src[0].btf : NULL;
+	int tp = btf ? btf__find_by_name_kind(btf, "btf_trace_netif_receive_skb",
+					      BTF_KIND_TYPEDEF) : -1;
+	int head = btf ? skb_member_off(btf, "head") : -1;
+	int data = btf ? skb_member_off(btf, "data") : -1;
+	int fd;
+
+	if (tp <= 0 || head < 0 || data < 0)
+		return false;
+
+	const struct bpf_insn prog[] = {
+		/* r1 = the sk_buff, r2 = skb->head, r3 = skb->data */
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = 1, .src_reg = 1 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = 2, .src_reg = 1,
+		  .off = (int16_t)head },
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = 3, .src_reg = 1,
+		  .off = (int16_t)data },
+		/* r4 = head - skb, r3 = data - head: numbers */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 4, .src_reg = 2 },
+		{ .code = BPF_ALU64 | BPF_SUB | BPF_X, .dst_reg = 4, .src_reg = 1 },
+		{ .code = BPF_ALU64 | BPF_SUB | BPF_X, .dst_reg = 3, .src_reg = 2 },
+		/* a byte loaded through head at a variable offset */
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_X, .dst_reg = 2, .src_reg = 3 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_B, .dst_reg = 0, .src_reg = 2 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP,
+		    .attach_btf_id = (uint32_t)tp);
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "skbrec_probe", "Dual MIT/GPL", prog,
+			   sizeof(prog) / sizeof(prog[0]), &opts);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}

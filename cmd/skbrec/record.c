@@ -173,6 +173,7 @@ static int setup_probes(struct recorder *r)
 		.no_tp_btf = c->no_tp_btf,
 	};
 	const char *fault = getenv("SKBREC_FAULT");
+	bool no_ptr_mem = false;
 
 	/* Faults for tests (docs/skbrec.md, "Lost events"), said out loud: a recording
 	 * made with one is not a recording of the traffic. */
@@ -189,9 +190,13 @@ static int setup_probes(struct recorder *r)
 			skb_warn("SKBREC_FAULT=no-attach-cookie: kprobes attached as on kernels "
 				 "without bpf_get_attach_cookie (one program each)");
 			ro.fault_no_cookie = true;
+		} else if (!strcmp(fault, "no-ptr-mem")) {
+			skb_warn("SKBREC_FAULT=no-ptr-mem: the sk_buff's buffer read as on kernels "
+				 "before 6.17 (through bpf_probe_read_kernel)");
+			no_ptr_mem = true;
 		} else {
 			skb_warn("SKBREC_FAULT=%s: unknown fault (known: unreadable-skb, "
-				 "refuse-kprobe, no-attach-cookie)", fault);
+				 "refuse-kprobe, no-attach-cookie, no-ptr-mem)", fault);
 			return -1;
 		}
 	}
@@ -204,6 +209,11 @@ static int setup_probes(struct recorder *r)
 				       FILTER_MIN_BYTES : c->snaplen, &ro.filter)) ||
 	    kbtf_load(&r->btf, true))
 		return -1;
+	ro.ptr_mem = !no_ptr_mem && kbtf_ptr_mem(&r->btf);
+	if (skb_verbose)
+		skb_warn("sk_buff buffer: %s", ro.ptr_mem ?
+			 "loaded in place (the verifier types it as memory: 6.17+)" :
+			 "read through bpf_probe_read_kernel");
 	if (probes_resolve(&r->btf, c->specs, c->nspecs, c->stack_all, &r->probes))
 		return -1;
 	for (size_t i = 0; i < r->probes.n; i++) {

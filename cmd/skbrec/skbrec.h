@@ -33,6 +33,8 @@ struct kbtf {
 /* 0, or -1 after one clear line on stderr (no BTF, no permission...). */
 int kbtf_load(struct kbtf *k, bool modules);
 void kbtf_free(struct kbtf *k);
+/* Can tracing programs load through skb->head (6.17+)?  kbtf.c */
+bool kbtf_ptr_mem(const struct kbtf *k);
 /* fd of a loaded module's BTF object for attach_btf_obj_fd, 0 for vmlinux,
  * -1 when not found. */
 int kbtf_obj_fd(const struct kbtf_src *s);
@@ -170,6 +172,7 @@ struct rec_opts {
 	bool fault_unreadable_skb;  /* a test's fault: SKBREC_FAULT=unreadable-skb */
 	bool fault_refuse_kprobe;   /* a test's fault: SKBREC_FAULT=refuse-kprobe */
 	bool fault_no_cookie;       /* a test's fault: SKBREC_FAULT=no-attach-cookie */
+	bool ptr_mem;               /* kbtf_ptr_mem(), unless SKBREC_FAULT=no-ptr-mem */
 };
 
 struct rec_bpf *recbpf_open(const struct rec_opts *o);
