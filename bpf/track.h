@@ -69,6 +69,24 @@ struct {
 	__uint(max_entries, TRACK_SLOTS);
 } track_skb SEC(".maps");
 
+/*
+ * With a selection (-i, --netns, --mark, -f; track_marks_on, set before
+ * load) a byte per slot says an entry was put there during this recording
+ * (never cleared).  track_known() asks it first: 128 KiB the cache keeps,
+ * where a new packet's slots in the tables (5 MiB each) miss it, two
+ * memory loads for every packet the selection then rejects.  A packet
+ * whose slots were never used has no entry to be known by.
+ */
+const volatile __u32 track_marks_on = 0;
+__u8 track_marks[TRACK_SLOTS];
+
+static __always_inline void track_mark(__u32 slot)
+{
+	slot &= TRACK_SLOTS - 1;
+	if (track_marks_on && !track_marks[slot])
+		track_marks[slot] = 1;   /* read first: no store to a shared line */
+}
+
 static __always_inline __u64 track_mix(__u64 h, __u64 v)
 {
 	h ^= v;
@@ -306,9 +324,13 @@ static __always_inline bool track_same(const struct track_ent *t, __u64 key, __u
 static __always_inline bool track_known(__u64 skb, unsigned char *head)
 {
 	__u32 hslot = track_slot((__u64)head), sslot = track_slot(skb);
-	struct track_ent *th = bpf_map_lookup_elem(&track_head, &hslot);
-	struct track_ent *ts = bpf_map_lookup_elem(&track_skb, &sslot);
+	struct track_ent *th, *ts;
 
+	if (track_marks_on && !track_marks[hslot & (TRACK_SLOTS - 1)] &&
+	    !track_marks[sslot & (TRACK_SLOTS - 1)])
+		return false;
+	th = bpf_map_lookup_elem(&track_head, &hslot);
+	ts = bpf_map_lookup_elem(&track_skb, &sslot);
 	return (th && th->key == (__u64)head) || (ts && ts->key == skb);
 }
 
@@ -345,8 +367,10 @@ static __always_inline __u64 track_id(__u64 skb, struct sk_buff *ls, unsigned ch
 	if (track_same(th, (__u64)head, now, head, mem, th->anchor, &g, have ? &nb : NULL)) {
 		/* the packet's own buffer: keep the skb table current too */
 		th->last = now;
-		if (th->anchor == g.net)
+		if (th->anchor == g.net) {
 			track_put(ts, skb, th->id, th->fp, now, 0, th->fp_len);
+			track_mark(sslot);
+		}
 		return th->id;
 	}
 	if (have && track_same(ts, skb, now, head, mem, g.net, &g, &nb)) {
@@ -355,6 +379,7 @@ static __always_inline __u64 track_id(__u64 skb, struct sk_buff *ls, unsigned ch
 		id = ts->id;
 		ts->last = now;
 		track_put(th, (__u64)head, id, ts->fp, now, g.net, ts->fp_len);
+		track_mark(hslot);
 		return id;
 	}
 	/* A new packet: its fingerprint at the network header. */
@@ -374,6 +399,8 @@ static __always_inline __u64 track_id(__u64 skb, struct sk_buff *ls, unsigned ch
 		id = 1;
 	track_put(th, (__u64)head, id, fp, now, g.net, used);
 	track_put(ts, skb, id, fp, now, 0, used);
+	track_mark(hslot);
+	track_mark(sslot);
 	return id;
 }
 
@@ -404,6 +431,8 @@ static __always_inline void track_follow_copy(struct sk_buff *o, struct sk_buff 
 		return;
 	track_put(th, (__u64)head, id, to->fp, now, g.net, to->fp_len);
 	track_put(tn, (__u64)n, id, to->fp, now, 0, to->fp_len);
+	track_mark(hslot);
+	track_mark(nslot);
 }
 
 #endif

@@ -214,6 +214,7 @@ static struct skbrec_bpf *open_load_skel(const struct rec_opts *o, const struct 
 	s->rodata->sel_mark = o->sel_mark;
 	s->rodata->sel_mark_mask = o->sel_mark_mask;
 	s->rodata->sel_follow = o->sel_follow;
+	s->rodata->track_marks_on = o->sel_on || o->filter.insns;
 	s->rodata->fault_unreadable_skb = o->fault_unreadable_skb;
 	s->rodata->mem_pob_sym = km->pob_sym;
 	s->rodata->mem_vmemmap_sym = km->vmemmap_sym;
