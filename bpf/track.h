@@ -317,21 +317,27 @@ static __always_inline bool track_same(const struct track_ent *t, __u64 key, __u
 	return used == t->fp_len && fp == t->fp;
 }
 
-/* Is there an entry under this packet's buffer or sk_buff?  Keys only, no
- * byte read: a packet without one cannot be given a known id (track_id
- * would make a new one).  skbrec's selection uses it to leave unselected
- * packets untracked. */
-static __always_inline bool track_known(__u64 skb, unsigned char *head)
+/* The ids of the entries under this packet's buffer (ids[0]) and sk_buff
+ * (ids[1]), 0 where there is none.  Keys only, no byte read: a packet
+ * without either cannot be given a known id (track_id would make a new
+ * one), and with one it may still be another packet (buffers and sk_buffs
+ * are reused).  skbrec's selection uses it to leave unselected packets
+ * untracked. */
+static __always_inline void track_known(__u64 skb, unsigned char *head, __u64 ids[2])
 {
 	__u32 hslot = track_slot((__u64)head), sslot = track_slot(skb);
 	struct track_ent *th, *ts;
 
+	ids[0] = ids[1] = 0;
 	if (track_marks_on && !track_marks[hslot & (TRACK_SLOTS - 1)] &&
 	    !track_marks[sslot & (TRACK_SLOTS - 1)])
-		return false;
+		return;
 	th = bpf_map_lookup_elem(&track_head, &hslot);
 	ts = bpf_map_lookup_elem(&track_skb, &sslot);
-	return (th && th->key == (__u64)head) || (ts && ts->key == skb);
+	if (th && th->key == (__u64)head)
+		ids[0] = th->id;
+	if (ts && ts->key == skb)
+		ids[1] = ts->id;
 }
 
 /*
