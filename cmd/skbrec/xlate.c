@@ -139,8 +139,12 @@ static void emit_load(struct xl *x, uint8_t dst, int size, bool ind, uint32_t k,
 		emit(x, ins(BPF_ALU64 | BPF_MOV | BPF_X, RU, RT, 0, 0));
 		emit(x, ins(BPF_ALU64 | BPF_ADD | BPF_K, RU, 0, 0, size));
 		emit_past_jump(x, ins(BPF_JMP | BPF_JGT | BPF_X, RU, 2, 0, 0));
-		emit(x, ins(BPF_ALU64 | BPF_ADD | BPF_X, RT, 1, 0, 0));
-		emit(x, ins(BPF_LDX | BPF_MEM | bsize, dst, RT, 0, 0));
+		/* rU = data + rT: the pointer first, then the number (the
+		 * other way round, 6.18.15's verifier makes the sum of a
+		 * number and read-only untrusted memory a plain number) */
+		emit(x, ins(BPF_ALU64 | BPF_MOV | BPF_X, RU, 1, 0, 0));
+		emit(x, ins(BPF_ALU64 | BPF_ADD | BPF_X, RU, RT, 0, 0));
+		emit(x, ins(BPF_LDX | BPF_MEM | bsize, dst, RU, 0, 0));
 	}
 	if (size > 1)
 		emit(x, ins(BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, size * 8));
