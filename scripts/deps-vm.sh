@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Install what the VM tests (tests/vm/run.sh, t5xxx) need and fetch their
-# pinned Debian kernels (5.10, 6.1, 6.12) into the cache, so `make check`
-# never downloads.
+# pinned Debian kernels (5.10, 6.1, 6.12, 6.18) into the cache, so `make
+# check` never downloads.
 # Idempotent: quiet and fast when everything is already there.  A kernel
 # that cannot be fetched is reported, not fatal: the VM tests then skip.
 set -euo pipefail
@@ -26,7 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # the kernel matrix (docs/kernels.md): each kernel fetched once, cached
-for k in 5.10 6.1 6.12; do
+for k in 5.10 6.1 6.12 6.18; do
 	SKBT_VM_KERNEL=$k "$(dirname "$0")/../tests/vm/run.sh" --prepare ||
 		echo "deps-vm.sh: the VM tests on $k will skip (see the reason above)" >&2
 done

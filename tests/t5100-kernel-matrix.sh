@@ -1,26 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The kernel matrix: Debian's 5.10 (bullseye), 6.1 (bookworm) and 6.12
-# (trixie) kernels, each booted once in qemu (tests/vm/run.sh,
-# SKBT_VM_KERNEL), run tests/vm/matrix-guest.sh: skbrec by every attach
-# mechanism the kernel offers (tp_btf, raw_tp, fentry, fexit, kprobe,
-# kretprobe, kprobe-multi for globs) and the kernel-dependent features
-# (recording, tracking, full packets, -f, drop reasons, stacks, -l).  A
+# The kernel matrix: Debian's 5.10 (bullseye), 6.1 (bookworm), 6.12
+# (trixie) and 6.18 (trixie-backports) kernels, each booted once in qemu
+# (tests/vm/run.sh, SKBT_VM_KERNEL), run tests/vm/matrix-guest.sh: skbrec
+# by every attach mechanism the kernel offers (tp_btf, raw_tp, fentry,
+# fexit, kprobe, kretprobe, kprobe-multi for globs) and the
+# kernel-dependent features (recording, tracking, full packets, -f, drop
+# reasons, stacks, -l, the buffer read in place on 6.17+).  A
 # case per kernel and check; what a kernel lacks is a skip with the
 # kernel's own reason (5.10: no drop reasons).  The cells go into the matrix make check prints
 # (docs/kernels.md).
 . "$(dirname "$0")/lib.sh"
 
-KERNELS=${SKBT_MATRIX_KERNELS:-5.10 6.1 6.12}
+KERNELS=${SKBT_MATRIX_KERNELS:-5.10 6.1 6.12 6.18}
 # What each kernel is known to lack: a skip of anything else is a failure
 # (a mechanism that stops working must not pass as "the kernel lacks it").
 declare -A LACKS=(
 	[5.10]="drop-reasons reason-arg"
 	[6.1]=""
 	[6.12]=""
+	[6.18]=""
 )
 CASES="tp_btf stack tracking drop-reasons raw_tp fentry reason-arg fexit kprobe kretprobe glob glob-kprobe
-       kprobe-patched full-packets filter list"
+       kprobe-patched full-packets filter list ptr-mem"
 
 if ! need_skbrec || ! need_root || ! need_cmd skbcat nc python3 bpftool; then
 	for k in $KERNELS; do test_skip "kernel $k in the VM" "$SKIP_REASON"; done

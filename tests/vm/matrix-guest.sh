@@ -2,10 +2,12 @@
 # tests/vm/matrix-guest.sh - run inside a VM of the kernel matrix by t5100
 # (one boot per kernel): skbrec on that kernel by every attach mechanism it
 # offers, and the features that depend on the kernel: recording, tracking,
-# full packets, the in-kernel filter, globs, drop reasons, stacks, -l.
+# full packets, the in-kernel filter, globs, drop reasons, stacks, -l, the
+# buffer read in place (6.17+).
 # Traffic is loopback: pings and UDP to 127.0.0.1.  Prints one line per
 # case:
-#   PASS NAME [HOW]     HOW: how skbrec attached, for the matrix
+#   PASS NAME [HOW]     HOW: how skbrec attached (ptr-mem: how it read the
+#                       buffer), for the matrix
 #   FAIL NAME: WHY
 #   SKIP NAME: WHY      the kernel lacks it; WHY says what
 set -u
@@ -132,10 +134,44 @@ TRAFFIC=big rec full-packets 'python3 - <<-PY
 	        n += 1
 	assert n >= 20, n
 	PY' -s 0 -p tp:net:netif_receive_skb
-# the in-kernel filter: only the UDP datagrams, all of them
+# the in-kernel filter: only the UDP datagrams, all of them, with tp_btf
+# (a verifier refusing the filter's program makes skbrec fall back to raw_tp)
 rec filter '[ $(n tp:net:netif_receive_skb "7777") -ge 30 ] &&
-	[ $(n tp:net:netif_receive_skb) = $(n tp:net:netif_receive_skb "7777") ]' \
+	[ $(n tp:net:netif_receive_skb) = $(n tp:net:netif_receive_skb "7777") ] &&
+	grep -q "attached with tp_btf" c.err' \
 	-f "udp port 7777" -p tp:net:netif_receive_skb
+# the sk_buff's buffer: the tp_btf, fentry and fexit programs load it in
+# place where the verifier types skb->head as memory (6.17+), else read it
+# through bpf_probe_read_kernel (kprobes read a copy of the sk_buff either
+# way, loaded with the same setting); -v says which, and must say "in place"
+# iff this kernel is 6.17 or later.  A tracepoint (tp_btf), and a function
+# by fentry and by kprobe where the kernel offers them.  HOW: "in place" or
+# "helper".
+pm_want="read through bpf_probe_read_kernel" pm_how=helper
+[ "$(uname -r | awk -F. '{ print ($1 * 1000 + $2 >= 6017) }')" = 1 ] &&
+	pm_want="loaded in place" pm_how="in place"
+pm_check="grep -q '^skbrec: sk_buff buffer: $pm_want' c.err"
+pm=$(
+	rec ptr-mem-tp_btf "$pm_check"' && [ $(n tp:net:netif_receive_skb "echo request") -ge 100 ] &&
+		grep -q "attached with tp_btf" c.err' -p tp:net:netif_receive_skb
+	rec ptr-mem-fentry "$pm_check"' && [ $(n k:ip_rcv "echo request") -ge 100 ] &&
+		grep -q "attached with fentry" c.err' -p k:ip_rcv
+	rec ptr-mem-kprobe "$pm_check"' && [ $(n k:ip_rcv "echo request") -ge 100 ] &&
+		grep -q "attached with kprobe" c.err' --no-fentry -p k:ip_rcv
+)
+if grep -q "^FAIL " <<<"$pm"; then
+	grep -m1 "^FAIL " <<<"$pm" | sed 's/^FAIL ptr-mem-\([a-z_]*\): /FAIL ptr-mem: \1: /'
+elif grep -q "^SKIP ptr-mem-tp_btf: " <<<"$pm"; then
+	grep -m1 "^SKIP ptr-mem-tp_btf: " <<<"$pm" | sed 's/^SKIP ptr-mem-tp_btf: /SKIP ptr-mem: tp_btf: /'
+elif ! grep -q "^PASS ptr-mem-tp_btf " <<<"$pm"; then
+	echo "FAIL ptr-mem: tp_btf: no result"
+else
+	# which of the three ran, when not all (the kernel lacks fentry or kprobes)
+	pm_ran=$(sed -n 's/^PASS ptr-mem-\([a-z_]*\) .*/\1/p' <<<"$pm" | paste -sd/)
+	[ "$pm_ran" = tp_btf/fentry/kprobe ] || pm_how="$pm_how: $pm_ran"
+	echo "PASS ptr-mem $pm_how"
+fi
+
 # -l: tracepoints and functions with an skb, from this kernel's BTF
 if skbrec -l 'tp:skb:*' | grep -q "^tp:skb:kfree_skb" &&
 	skbrec -l 'k:ip_rcv*' | grep -q "^k:ip_rcv	"; then

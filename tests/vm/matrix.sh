@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # tests/vm/matrix.sh [BUILD] - print the kernel matrix: which attach
-# mechanism worked on which kernel (host and the 6.1 VM), as the kernel
+# mechanism worked on which kernel (host and the VM kernels), as the kernel
 # tests (t5xxx) last found it in this build folder.  `make check` prints
 # it at the end; docs/kernels.md explains it.  The tests write the cells
 # with matrix_note (tests/lib.sh) into BUILD/kernel-matrix/TEST.tsv:

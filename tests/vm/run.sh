@@ -3,16 +3,17 @@
 # tests/vm/run.sh [--prepare|--kernel-release|--vmlinux|--help] CMD [ARG...]
 #
 # Runs CMD as root inside a throw-away VM booted on a pinned Debian kernel
-# (6.1 by default; SKBT_VM_KERNEL=5.10 or 6.12 for the others of the
-# matrix), so that code paths this host's kernel lacks (kprobes,
+# (6.1 by default; SKBT_VM_KERNEL=5.10, 6.12 or 6.18 for the others of
+# the matrix), so that code paths this host's kernel lacks (kprobes,
 # kretprobes, fentry, kprobe-multi) and older and newer kernels get
 # exercised by `make check`.
 #
 #   - qemu-system-x86_64 with TCG (no KVM needed), 2 vCPUs, 1 GiB.
 #   - The kernel is Debian's own linux-image-$SKBT_VM_KABI package (BTF,
 #     kprobes, fentry, BPF JIT), fetched once with `apt-get download` into
-#     $SKBT_VM_CACHE (from its suite, bullseye, bookworm or trixie, with
-#     their security updates, through private apt lists in the cache),
+#     $SKBT_VM_CACHE (from its suite, bullseye, bookworm, trixie with
+#     their security updates, or trixie-backports, through private apt
+#     lists in the cache),
 #     SHA-256 checked, and booted as an uncompressed vmlinux through PVH
 #     (decompressing the bzImage under TCG would cost seconds per boot).
 #   - The guest's / is the host's / over 9p, read-only, under a tmpfs
@@ -39,7 +40,7 @@
 # Environment:
 #   SKBT_VM_CACHE    cache folder (default /var/cache/skbtools-vm when
 #                    writable, else ${XDG_CACHE_HOME:-~/.cache}/skbtools-vm)
-#   SKBT_VM_KERNEL   5.10, 6.1 (default) or 6.12: which pinned kernel
+#   SKBT_VM_KERNEL   5.10, 6.1 (default), 6.12 or 6.18: which pinned kernel
 #   SKBT_VM_ARCHIVE  Debian archive URI for the other suites (default: the
 #                    host's first apt source)
 #   SKBT_VM_KABI     kernel ABI name (default below), SKBT_VM_KVER its
@@ -75,8 +76,15 @@ case ${SKBT_VM_KERNEL:-6.1} in
 	KABI_DEFAULT=6.12.118+deb13-amd64
 	KVER_DEFAULT=6.12.118-1
 	KSHA256_DEFAULT=57dee9124ac6c57b75a8aed09052245942027dd46649d3d02285c35c11cfda98 ;;
+6.18)
+	# the 6.17+ verifier: skbrec reads the buffer in place.  Backports
+	# has no security suite, and it too drops a build once a newer is in.
+	SUITE=trixie-backports
+	KABI_DEFAULT=6.18.15+deb13-amd64
+	KVER_DEFAULT=6.18.15-1~bpo13+1
+	KSHA256_DEFAULT=d38a7af6260782a47cd615ad717347a528b45f076245b4deabb3f1ecf8459186 ;;
 *)
-	echo "vm: SKBT_VM_KERNEL=$SKBT_VM_KERNEL: not one of 5.10 6.1 6.12" >&2
+	echo "vm: SKBT_VM_KERNEL=$SKBT_VM_KERNEL: not one of 5.10 6.1 6.12 6.18" >&2
 	exit 2 ;;
 esac
 
@@ -169,9 +177,9 @@ fetch_kernel() {
 }
 
 # suite_lists ARRAY: apt options (into the named array) that read the
-# pinned kernel's suite and its security updates from private lists in the
-# cache, made once; none for the host's own suite.  Skips when the archive
-# cannot be reached.
+# pinned kernel's suite and its security updates (a backports suite has
+# none) from private lists in the cache, made once; none for the host's own
+# suite.  Skips when the archive cannot be reached.
 suite_lists() {
 	local -n o=$1
 	local host uri sec lists=$CACHE/apt-$SUITE
@@ -182,8 +190,13 @@ suite_lists() {
 	uri=${uri:-http://deb.debian.org/debian}
 	sec=${uri%/debian}/debian-security
 	mkdir -p "$lists/lists/partial"
-	printf 'deb %s %s main\ndeb %s %s-security main\n' "$uri" "$SUITE" "$sec" "$SUITE" \
-		>"$lists/sources.list"
+	{
+		echo "deb $uri $SUITE main"
+		case $SUITE in
+		*-backports) ;;
+		*) echo "deb $sec $SUITE-security main" ;;
+		esac
+	} >"$lists/sources.list"
 	o=(-o "Dir::Etc::sourcelist=$lists/sources.list" -o Dir::Etc::sourceparts=-
 	   -o "Dir::State::Lists=$lists/lists")
 	if [ ! -e "$lists/.done" ]; then
