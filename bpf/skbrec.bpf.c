@@ -718,6 +718,28 @@ static __always_inline __u64 btf_arg(__u64 *ctx, __u32 i)
 	return v;
 }
 
+/*
+ * The address a BTF-typed pointer holds, as a number (to hash and store:
+ * the verifier allows no arithmetic on the typed pointer itself).  A
+ * pointer minus a pointer is a number (privileged programs): p minus the
+ * running task's typed pointer, plus the task's address as
+ * bpf_get_current_task gives it.  Two helpers that return `current`
+ * instead of a bpf_probe_read_kernel of the context (bench/ab-bpf.sh).
+ * Kernels without bpf_get_current_task_btf (before 5.11) read the context.
+ */
+static __always_inline __u64 btf_ptr_addr(void *p, __u64 *ctx, __u32 i)
+{
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)) {
+		struct task_struct *t = bpf_get_current_task_btf();
+		__u64 d;
+
+		/* in asm: the compiler would fold it back into p */
+		asm volatile("%0 = %1; %0 -= %2" : "=&r"(d) : "r"(p), "r"(t));
+		return d + bpf_get_current_task();
+	}
+	return ctx_arg(ctx, i);
+}
+
 /* The probe template for tp_btf, fentry and fexit: loaded by libbpf on one
  * tracepoint every kernel has, then again per target like skb_ctx. */
 SEC("tp_btf/netif_receive_skb")
@@ -725,10 +747,14 @@ int skb_btf(__u64 *ctx)
 {
 	__u64 cfg = patched_cfg();
 	__u32 r = SKBREC_CFG_REASON(cfg), i = SKBREC_CFG_SKB(cfg);
+	struct sk_buff *skb = (struct sk_buff *)btf_arg(ctx, i);
 
-	/* the pointer twice: typed, to read through, and as a number, to
-	 * hash and store (the verifier allows no arithmetic on the first) */
-	return record(ctx, cfg, (struct sk_buff *)btf_arg(ctx, i), ctx_arg(ctx, i),
+	/* (the template, never attached, has a 0 here: no pointer to
+	 * subtract from) */
+	if (!skb)
+		return 0;
+	/* the pointer twice: typed, to read through, and as a number */
+	return record(ctx, cfg, skb, btf_ptr_addr(skb, ctx, i),
 		      r != SKBREC_NO_ARG ? btf_arg(ctx, r) : 0, true);
 }
 
