@@ -96,6 +96,16 @@ t5_case "6.1 VM: functions attach with fentry/fexit by default, kprobes with --n
 	matrix_note "$KREL" "qemu TCG VM" "skbrec --no-fentry kr:" "yes (kretprobe)"
 '
 
+t5_case "6.1 VM: fentry/fexit refused (SKBREC_FAULT=refuse-fentry): kprobes, and -v says why" '
+	cd "$VM"
+	cat refused.err
+	test "$(cat refused.rc)" = 0
+	grep -qx "skbrec: k:ip_rcv: fentry: Permission denied, using kprobe" refused.err
+	grep -qx "skbrec: kr:ip_rcv: fexit: Permission denied, using kretprobe" refused.err
+	grep -q "^skbrec: k:ip_rcv: attached with kprobe" refused.err
+	grep -q "^skbrec: kr:ip_rcv: attached with kretprobe" refused.err
+'
+
 for s in $FN_SPECS; do
 	for b in fentry kprobe; do
 		t5_case "6.1 VM: $s ($b): every packet into both namespaces, tcpdump's bytes" "

@@ -43,6 +43,7 @@ struct rec_bpf {
 	bool kprobe_ok, multi_ok;
 	bool kprobe_cfg;                /* kprobes by patched copies (no attach cookie) */
 	bool no_trampoline, no_tp_btf;
+	bool fault_refuse_fentry;       /* SKBREC_FAULT=refuse-fentry */
 	int kprobe_err, multi_err;      /* why the templates did not load */
 	int *fds;                       /* instance programs and raw links */
 	size_t nfds, capfds;
@@ -312,6 +313,7 @@ struct rec_bpf *recbpf_open(const struct rec_opts *o)
 	b->multi_ok = multi;
 	b->filter = o->filter;
 	b->no_trampoline = o->no_trampoline;
+	b->fault_refuse_fentry = o->fault_refuse_fentry;
 	b->no_tp_btf = o->no_tp_btf;
 	if (!b->multi_err && o->need_multi && !multi)
 		b->multi_err = b->kprobe_err;
@@ -641,6 +643,7 @@ static int attach_func(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
 	char w1[256], w2[256];
 
 	e1 = b->no_trampoline ? -ECANCELED : obj < 0 ? -ENOENT :
+	     b->fault_refuse_fentry ? -EACCES :   /* as the verifier refuses */
 	     attach_instance(b, BPF_PROG_TYPE_TRACING,
 			     ret ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY, obj, p->btf_id,
 			     cfg_of(p), NULL);
@@ -648,9 +651,13 @@ static int attach_func(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
 		p->how = ret ? HOW_FEXIT : HOW_FENTRY;
 		return 0;
 	}
-	if (!attach_kprobe_one(b, p, &e2))
-		return 0;
 	fentry_why(e1, ret, w1, sizeof(w1));
+	if (!attach_kprobe_one(b, p, &e2)) {
+		/* -v says why, as for tp_btf -> raw_tp */
+		if (skb_verbose && e1 != -ECANCELED)
+			skb_warn("%s: %s, using %s", p->spec, w1, ret ? "kretprobe" : "kprobe");
+		return 0;
+	}
 	if (e2 == -E2BIG)
 		snprintf(w2, sizeof(w2), "argument %d is not in a register",
 			 p->args.skb >= SKBREC_KPROBE_ARGS ? p->args.skb : p->args.reason);

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,46 @@ static void catch_stop_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/*
+ * Faults for tests (docs/skbrec.md, "Lost events"), one switch of struct
+ * rec_opts each, said out loud when set: a recording made with one is not
+ * a recording of the traffic.
+ */
+static const struct fault {
+	const char *name, *what;
+	size_t flag;            /* offsetof the bool in struct rec_opts */
+} faults[] = {
+	{ "unreadable-skb", "each sk_buff copied (raw_tp, kprobe) is read from a bad address, "
+	  "its event lost", offsetof(struct rec_opts, fault_unreadable_skb) },
+	{ "refuse-kprobe", "the kprobe programs with -f are refused at load",
+	  offsetof(struct rec_opts, fault_refuse_kprobe) },
+	{ "refuse-fentry", "the fentry and fexit programs of k: and kr: probes are refused "
+	  "at load", offsetof(struct rec_opts, fault_refuse_fentry) },
+	{ "no-attach-cookie", "kprobes attached as on kernels without bpf_get_attach_cookie "
+	  "(one program each)", offsetof(struct rec_opts, fault_no_cookie) },
+	{ "no-ptr-mem", "the sk_buff's buffer read as on kernels before 6.17 (through "
+	  "bpf_probe_read_kernel)", offsetof(struct rec_opts, fault_no_ptr_mem) },
+};
+
+/* SKBREC_FAULT's switch set in ro; -1 after a message for an unknown one. */
+static int set_fault(struct rec_opts *ro, const char *name)
+{
+	char known[256] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		if (!strcmp(name, faults[i].name)) {
+			skb_warn("SKBREC_FAULT=%s: %s", name, faults[i].what);
+			*(bool *)((char *)ro + faults[i].flag) = true;
+			return 0;
+		}
+		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
+				      faults[i].name);
+	}
+	skb_warn("SKBREC_FAULT=%s: unknown fault (known: %s)", name, known);
+	return -1;
+}
+
 /* Probes from the specs, then the BPF object loaded and attached. */
 static int setup_probes(struct recorder *r)
 {
@@ -173,33 +214,9 @@ static int setup_probes(struct recorder *r)
 		.no_tp_btf = c->no_tp_btf,
 	};
 	const char *fault = getenv("SKBREC_FAULT");
-	bool no_ptr_mem = false;
 
-	/* Faults for tests (docs/skbrec.md, "Lost events"), said out loud: a recording
-	 * made with one is not a recording of the traffic. */
-	if (fault && *fault) {
-		if (!strcmp(fault, "unreadable-skb")) {
-			skb_warn("SKBREC_FAULT=unreadable-skb: each sk_buff copied (raw_tp, kprobe) "
-				 "is read from a bad address, its event lost");
-			ro.fault_unreadable_skb = true;
-		} else if (!strcmp(fault, "refuse-kprobe")) {
-			skb_warn("SKBREC_FAULT=refuse-kprobe: the kprobe programs with -f are "
-				 "refused at load");
-			ro.fault_refuse_kprobe = true;
-		} else if (!strcmp(fault, "no-attach-cookie")) {
-			skb_warn("SKBREC_FAULT=no-attach-cookie: kprobes attached as on kernels "
-				 "without bpf_get_attach_cookie (one program each)");
-			ro.fault_no_cookie = true;
-		} else if (!strcmp(fault, "no-ptr-mem")) {
-			skb_warn("SKBREC_FAULT=no-ptr-mem: the sk_buff's buffer read as on kernels "
-				 "before 6.17 (through bpf_probe_read_kernel)");
-			no_ptr_mem = true;
-		} else {
-			skb_warn("SKBREC_FAULT=%s: unknown fault (known: unreadable-skb, "
-				 "refuse-kprobe, no-attach-cookie, no-ptr-mem)", fault);
-			return -1;
-		}
-	}
+	if (fault && *fault && set_fault(&ro, fault))
+		return -1;
 	if (!may_trace()) {
 		skb_warn("needs root (or CAP_BPF and CAP_PERFMON) to load BPF programs");
 		return -1;
@@ -209,7 +226,7 @@ static int setup_probes(struct recorder *r)
 				       FILTER_MIN_BYTES : c->snaplen, &ro.filter)) ||
 	    kbtf_load(&r->btf, true))
 		return -1;
-	ro.ptr_mem = !no_ptr_mem && kbtf_ptr_mem(&r->btf);
+	ro.ptr_mem = !ro.fault_no_ptr_mem && kbtf_ptr_mem(&r->btf);
 	if (skb_verbose)
 		skb_warn("sk_buff buffer: %s", ro.ptr_mem ?
 			 "loaded in place (the verifier types it as memory: 6.17+)" :

@@ -171,7 +171,9 @@ struct rec_opts {
 	struct rec_filter filter;   /* -f */
 	bool fault_unreadable_skb;  /* a test's fault: SKBREC_FAULT=unreadable-skb */
 	bool fault_refuse_kprobe;   /* a test's fault: SKBREC_FAULT=refuse-kprobe */
+	bool fault_refuse_fentry;   /* a test's fault: SKBREC_FAULT=refuse-fentry */
 	bool fault_no_cookie;       /* a test's fault: SKBREC_FAULT=no-attach-cookie */
+	bool fault_no_ptr_mem;      /* a test's fault: SKBREC_FAULT=no-ptr-mem */
 	bool ptr_mem;               /* kbtf_ptr_mem(), unless SKBREC_FAULT=no-ptr-mem */
 };
 

@@ -77,4 +77,9 @@ grep '\[' /proc/kallsyms >modsyms.txt
 
 skbrec -q -p k:__netif_receive_skb_core -d 1 -o core.skb 2>core.err
 echo $? >core.rc
+
+# fentry/fexit refused (as a verifier may): kprobes instead, -v says why
+SKBREC_FAULT=refuse-fentry skbrec -v -q -p k:ip_rcv -p kr:ip_rcv -d 1 -o refused.skb \
+	2>refused.err
+echo $? >refused.rc
 exit 0
