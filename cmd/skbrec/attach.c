@@ -353,6 +353,7 @@ static struct bpf_insn *splice_filter(struct bpf_insn *insn, size_t *n,
 				      const struct rec_filter *f, bool need)
 {
 	size_t to[FILTER_SUBPROGS], nto = 0, first = SIZE_MAX, calls = 0;
+	bool bad = false;
 	struct bpf_insn *v;
 
 	for (size_t i = 0; i < *n; i++)
@@ -364,16 +365,16 @@ static struct bpf_insn *splice_filter(struct bpf_insn *insn, size_t *n,
 			if (k == nto && nto < FILTER_SUBPROGS)
 				to[nto++] = t;
 			else if (k == nto)
-				first = 0;   /* more targets than subprograms: refused below */
+				bad = true;   /* more targets than subprograms */
 			if (t < first)
 				first = t;
 			if (i >= first)
-				first = 0;   /* a call inside a subprogram: refused below */
+				bad = true;   /* a call inside a subprogram */
 			calls++;
 		}
 	if (!calls && !need)
 		return insn;   /* a program without the filter call */
-	if (!calls || !first || first >= *n) {
+	if (!calls || bad || !first || first >= *n) {
 		skb_warn("internal error: the BPF template's filter call is not where expected");
 		free(insn);
 		return NULL;
