@@ -196,8 +196,9 @@ static int set_fault(struct rec_opts *ro, const char *name)
 			*(bool *)((char *)ro + faults[i].flag) = true;
 			return 0;
 		}
-		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
-				      faults[i].name);
+		if (n < sizeof(known))
+			n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
+					      faults[i].name);
 	}
 	skb_warn("SKBREC_FAULT=%s: unknown fault (known: %s)", name, known);
 	return -1;
