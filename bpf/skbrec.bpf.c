@@ -336,33 +336,55 @@ static __always_inline void fill_meta(struct skbrec_event *e, struct sk_buff *ls
  * flags, orig_len and the header offsets; returns the start, and in
  * *lin_end where the linear data ends.
  */
-static __always_inline __u32 fill_place(struct skbrec_event *e, struct sk_buff *ls,
-					__u32 data_off, __u32 *lin_end_out)
+struct place {
+	__u32 start, lin_end, orig_len;
+	__u16 l3_off, l4_off;
+	__u8 flags;
+};
+
+static __always_inline void place_of(struct place *pl, struct sk_buff *ls, __u32 data_off,
+				     __u32 len, __u32 data_len)
 {
-	__u32 lin_end = data_off + (e->len - e->data_len);  /* end of linear data */
+	__u32 lin_end = data_off + (len - data_len);  /* end of linear data */
 	__u16 mac = ls->mac_header;
 	__u16 net = ls->network_header;
 	__u16 trans = ls->transport_header;
 	__u32 start = data_off;
+	__u8 flags = 0;
 
-	if (e->len < e->data_len)
+	if (len < data_len)
 		lin_end = data_off;
 	if (mac != (__u16)~0U)
-		e->flags |= SKBREC_MAC_SET;
+		flags |= SKBREC_MAC_SET;
 	if (mac != (__u16)~0U && mac <= data_off) {
 		start = mac;
-		e->flags |= SKBREC_L2;
+		flags |= SKBREC_L2;
 	} else if (net != 0 && net != (__u16)~0U && net <= lin_end) {
 		start = net;
-		e->flags |= SKBREC_L3;
+		flags |= SKBREC_L3;
 	}
-	e->orig_len = e->len + (data_off - start);
-	e->l3_off = (net != (__u16)~0U && net >= start && net - start < 0xffff) ?
-		    net - start : 0xffff;
-	e->l4_off = (trans != (__u16)~0U && trans >= start && trans - start < 0xffff) ?
-		    trans - start : 0xffff;
-	*lin_end_out = lin_end;
-	return start;
+	pl->start = start;
+	pl->lin_end = lin_end;
+	pl->flags = flags;
+	pl->orig_len = len + (data_off - start);
+	pl->l3_off = (net != (__u16)~0U && net >= start && net - start < 0xffff) ?
+		     net - start : 0xffff;
+	pl->l4_off = (trans != (__u16)~0U && trans >= start && trans - start < 0xffff) ?
+		     trans - start : 0xffff;
+}
+
+static __always_inline __u32 fill_place(struct skbrec_event *e, struct sk_buff *ls,
+					__u32 data_off, __u32 *lin_end_out)
+{
+	struct place pl;
+
+	place_of(&pl, ls, data_off, e->len, e->data_len);
+	e->flags |= pl.flags;
+	e->orig_len = pl.orig_len;
+	e->l3_off = pl.l3_off;
+	e->l4_off = pl.l4_off;
+	*lin_end_out = pl.lin_end;
+	return pl.start;
 }
 
 /* Linear bytes up to this many words are copied from the buffer in place
@@ -485,6 +507,49 @@ static __always_inline void fill_task(struct skbrec_event *e, bool direct)
 	}
 }
 
+/*
+ * -f before anything else, where the buffer can be loaded in place
+ * (ptr_mem) and no selector is set: the first pass of the filter on the
+ * linear bytes where they lie, before a nesting slot or the event's
+ * memory is touched.  EARLY_REJECT: nothing to record (rejected, not
+ * followed); EARLY_MATCH: the filter matched (record() skips its own first
+ * pass); EARLY_OPEN: record() decides (the filter needs bytes past the
+ * linear ones, or the packet is followed).
+ */
+enum { EARLY_REJECT, EARLY_MATCH, EARLY_OPEN };
+
+static __always_inline int early_filter(struct sk_buff *skb, __u64 addr)
+{
+	unsigned char *h = skb->head, *d = skb->data;
+	__u64 ho, dl, ids[2];
+	__u32 want, n = 0;
+	struct place pl;
+	int r = 0;
+
+	/* as head_data() does: numbers by subtracting pointers */
+	asm volatile("%0 = %1; %0 -= %2" : "=&r"(ho) : "r"(h), "r"(skb));
+	asm volatile("%0 = %1; %0 -= %2" : "=&r"(dl) : "r"(d), "r"(h));
+	place_of(&pl, skb, (__u32)dl, skb->len, skb->data_len);
+	want = pl.orig_len < filter_need ? pl.orig_len : filter_need;
+	if (pl.lin_end > pl.start)
+		n = pl.lin_end - pl.start < want ? pl.lin_end - pl.start : want;
+	if (!n)
+		return EARLY_OPEN;
+	if (pl.flags & (SKBREC_L2 | SKBREC_L3))
+		r = filter_match_mem(h + pl.start, clamp(n, filter_need), pl.orig_len,
+				     pl.flags & SKBREC_L2);
+	if (r == 2 && n != want)
+		return EARLY_OPEN;
+	if (r == 1)
+		return EARLY_MATCH;
+	if (sel_follow) {
+		track_known(addr, (unsigned char *)(ho + addr), ids);
+		if (is_followed(ids[0]) || is_followed(ids[1]))
+			return EARLY_OPEN;
+	}
+	return EARLY_REJECT;
+}
+
 /* One event of the probe cfg on the sk_buff at addr (skb: the same
  * pointer, typed by BTF when direct). */
 static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u64 addr,
@@ -499,9 +564,15 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	__u32 data_off, start, lin_end;
 	__u64 flags, size, fresh, *fw;
 	bool select = sel_on || filter_on, known = false, pass = true;
+	int early = EARLY_OPEN;
 
 	if (!skb)
 		return 0;
+	if (direct && ptr_mem && filter_on && filter_need && !sel_on) {
+		early = early_filter(skb, addr);
+		if (early == EARLY_REJECT)
+			return 0;
+	}
 	st = bpf_map_lookup_elem(&nest, &zero);
 	if (!st)
 		return 0;
@@ -583,7 +654,9 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	start = fill_place(e, ls, data_off, &lin_end);
 	fs = frag_state_of(e);
 	fs->pre = 0;   /* map memory: the verifier does not split paths on it */
-	if (filter_on && filter_need && pass) {
+	if (early == EARLY_MATCH)
+		fs->pre = 1;
+	else if (filter_on && filter_need && pass) {
 		/* The expression runs first on the linear bytes it can load
 		 * (at most filter_need, the whole packet when shorter): an
 		 * answer that needed no byte past them is its answer on the
