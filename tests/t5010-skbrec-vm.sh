@@ -187,8 +187,10 @@ t5_case "6.1 VM: a glob over functions (k:ip_*) attaches and records" '
 	how=yes
 	grep -q "attaching one by one" glob.err && how="yes (one link per function)"
 	matrix_note "$KREL" "qemu TCG VM" "skbrec glob k:ip_*" "$how"
-	echo "attached in $(cat glob.ms) ms under TCG"
-	test "$(cat glob.ms)" -lt 120000
+	# how long the one-by-one loads take is reported, not judged: under
+	# TCG each fentry load (the verifier) takes one to two seconds, and
+	# CI machines differ (bench/ and docs/kernels.md hold the figures)
+	echo "$(grep -c ": attached with " glob.err) functions attached in $(cat glob.ms) ms under TCG"
 	skbcat -j glob.skb >glob.json
 	# the echo requests go through several ip_* functions on the way in
 	specs=$(grep "echo request" glob.json | grep -o "\"spec\":\"k:ip_[a-z_0-9]*\"" | sort -u)
