@@ -54,11 +54,12 @@ struct {
  * Value size is set at load: sizeof(struct skbrec_event) + 2 * snaplen (a
  * fragment is copied to a variable offset below snaplen with a length below
  * snaplen, and the verifier checks the sum against the value size), then a
- * struct frag_state (bpf/frags.h). */
+ * struct frag_state (bpf/frags.h, 64 bytes at most) and a struct track_tmp
+ * (bpf/track.h): SKBREC_SCRATCH_TAIL. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(struct skbrec_event) + 256);
+	__uint(value_size, sizeof(struct skbrec_event) + SKBREC_SCRATCH_TAIL);
 	__uint(max_entries, SKBREC_NEST_MAX);   /* * nr_cpus at load */
 } scratch SEC(".maps");
 
@@ -130,6 +131,16 @@ static __always_inline __u64 clamp(__u64 v, __u64 max)
 
 #include "track.h"
 #include "frags.h"
+
+/* The tracker's byte buffers in the event's scratch slot, after the fragment
+ * copy's state (bpf/track.h says why not on the stack). */
+_Static_assert(sizeof(struct frag_state) <= 64, "frag_state outgrew its room");
+_Static_assert(64 + sizeof(struct track_tmp) <= SKBREC_SCRATCH_TAIL, "scratch tail too small");
+
+static __always_inline struct track_tmp *track_tmp_of(struct skbrec_event *e)
+{
+	return (struct track_tmp *)(e->data + 2 * (__u64)snaplen + 64);
+}
 
 static __always_inline void count_lost(__u32 probe)
 {
@@ -629,7 +640,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	 * packet rejected). */
 	if (!select) {
 		e->ts = bpf_ktime_get_ns();
-		e->track = track_id(addr, ls, head, mem, data_off, e->ts, fresh);
+		e->track = track_id(addr, ls, head, mem, data_off, e->ts, fresh, track_tmp_of(e));
 	} else {
 		/* Only a packet that may have a followed id is worth the
 		 * tracker's work when rejected: a buffer or sk_buff merely
@@ -704,7 +715,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	}
 	if (select) {
 		e->ts = bpf_ktime_get_ns();
-		e->track = track_id(addr, ls, head, mem, data_off, e->ts, fresh);
+		e->track = track_id(addr, ls, head, mem, data_off, e->ts, fresh, track_tmp_of(e));
 		/* a packet that matched at an earlier probe passes */
 		fw = follow_slot(e->track);
 		if (!(fw && *fw == e->track)) {

@@ -27,6 +27,9 @@
 #define SKBREC_STACK_MAX  64     /* frames per kernel stack (== SKB_STACK_MAX) */
 #define SKBREC_ARGS_MAX   12     /* raw tracepoints and trampolines: 12 args */
 #define SKBREC_KPROBE_ARGS 5     /* kprobes read register arguments only */
+/* A scratch slot's bytes past its event and two snaplens of data: the
+ * fragment copy's state (64) and the tracker's byte buffers (144) */
+#define SKBREC_SCRATCH_TAIL 256
 
 /* Event flags (same bit values as SKB_EV_* in lib/skb.h, checked in
  * cmd/skbrec/events.c). */

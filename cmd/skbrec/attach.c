@@ -184,11 +184,11 @@ static struct skbrec_bpf *open_load_skel(const struct rec_opts *o, const struct 
 {
 	struct skbrec_bpf *s = skbrec_bpf__open();
 	int ncpu = libbpf_num_possible_cpus();
-	/* twice the snaplen and the fragment copy's state: see the scratch
-	 * map in bpf/skbrec.bpf.c */
+	/* twice the snaplen, the fragment copy's state and the tracker's
+	 * bytes: see the scratch map in bpf/skbrec.bpf.c */
 	uint32_t copy = o->filter.insns && o->snaplen < FILTER_MIN_BYTES ? FILTER_MIN_BYTES :
 			o->snaplen;
-	uint32_t vsize = (uint32_t)(sizeof(struct skbrec_event) + 2 * copy + 64 + 7) & ~7u;
+	uint32_t vsize = (uint32_t)(sizeof(struct skbrec_event) + 2 * copy + SKBREC_SCRATCH_TAIL + 7) & ~7u;
 
 	if (!s) {
 		*err = errno;
