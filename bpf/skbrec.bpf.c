@@ -491,18 +491,18 @@ static __always_inline int head_data(__u64 skb, struct sk_buff *ls, bool direct,
 	return 0;
 }
 
-/* The running task: process and thread id and comm.  In the programs that
- * read the sk_buff directly (tp_btf, fentry, fexit), where the kernel has
+/* The running task: process and thread id and comm.  Where the kernel has
  * bpf_get_current_task_btf (5.11+), these are plain loads from the task,
  * the comm as two 8-byte loads (BTF lets them span the char array; bytes
  * after its NUL come along, the reader stops at the NUL): cheaper than
  * bpf_get_current_pid_tgid and bpf_get_current_comm's string copy (~50 ns
- * an event less, bench/ab-bpf.sh).  Elsewhere the helpers: with them in
- * the raw_tp and kprobe programs, 6.1's verifier went past its million
- * instructions on the kprobe program with -f. */
-static __always_inline void fill_task(struct skbrec_event *e, bool direct)
+ * an event less, bench/ab-bpf.sh).  In every program: the raw_tp and
+ * kprobe ones kept the helpers while 6.1's verifier went past its million
+ * instructions with the loads on the kprobe program with -f, before the
+ * tracker's buffers left the stack (bpf/track.h). */
+static __always_inline void fill_task(struct skbrec_event *e)
 {
-	if (direct && bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)) {
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)) {
 		struct task_struct *t = bpf_get_current_task_btf();
 
 		e->pid = t->tgid;
@@ -730,7 +730,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	e->skb = addr;
 	e->probe = probe;
 	e->cpu = cpu;
-	fill_task(e, direct);
+	fill_task(e);
 	e->drop_reason = 0;
 	if (SKBREC_CFG_REASON(cfg) != SKBREC_NO_ARG) {
 		e->drop_reason = (__u32)reason;
