@@ -537,7 +537,9 @@ static __always_inline int early_filter(struct sk_buff *skb, __u64 addr)
 	struct place pl;
 	int r = 0;
 
-	/* as head_data() does: numbers by subtracting pointers */
+	/* as head_data() does: numbers by subtracting pointers (calling it
+	 * instead, with its array of two on the stack, made the verifier
+	 * walk 159 000 instructions with -f 'udp port 9' on 6.18, not 102 000) */
 	asm volatile("%0 = %1; %0 -= %2" : "=&r"(ho) : "r"(h), "r"(skb));
 	asm volatile("%0 = %1; %0 -= %2" : "=&r"(dl) : "r"(d), "r"(h));
 	place_of(&pl, skb, (__u32)dl, skb->len, skb->data_len);
