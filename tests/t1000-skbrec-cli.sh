@@ -80,6 +80,19 @@ verifier() {
 	skbrec -vv -q -p tp:net:netif_receive_skb -d 1 -o x.skb 2>vv.err
 	# -vv: one line per loaded probe program with the verifier's effort
 	grep -q "^skbrec: verifier: processed [0-9]* insns" vv.err
+	# a program the verifier refuses (a read above the stack, put first
+	# by the fault): one line that says so, and with -vv the verifier's
+	# own log of the refused instruction
+	st=0; SKBREC_FAULT=verifier-refuses skbrec -q -p tp:net:netif_receive_skb -d 1 \
+		-o r.skb 2>r.err || st=$?
+	cat r.err
+	test $st = 2
+	grep -qx "skbrec: tp:net:netif_receive_skb: cannot attach: tp_btf: Permission denied; raw_tp: Permission denied (the verifier refused it: -vv prints its log)" r.err
+	st=0; SKBREC_FAULT=verifier-refuses skbrec -vv -q -p tp:net:netif_receive_skb -d 1 \
+		-o r.skb 2>rv.err || st=$?
+	test $st = 2
+	grep -qF "0: (79) r0 = *(u64 *)(r10 +8)" rv.err
+	grep -q "invalid read from stack" rv.err
 }
 
 glob() {
@@ -136,7 +149,7 @@ else
 	test_skip 'without privileges: one clear line, exit 2' "$SKIP_REASON"
 fi
 test_expect_success 'unknown probes and probes without an skb: clear errors' 'run_case errors'
-test_expect_success '-vv prints the verifier effort of each probe program' 'run_case verifier'
+test_expect_success '-vv prints the verifier effort of each probe program, and its log of a refusal' 'run_case verifier'
 test_expect_success 'tp:net:* attaches every net tracepoint with an skb' 'run_case glob'
 
 # ---- kernel functions: fentry/fexit, kprobe/kretprobe, kprobe-multi ----

@@ -78,7 +78,7 @@ unreadable() {
 	SKBREC_FAULT=nonsense skbrec -p tp:net:netif_receive_skb -o never.skb 2>unknown.err ||
 		rc=$?
 	test "$rc" = 2
-	grep -qx "skbrec: SKBREC_FAULT=nonsense: unknown fault (known: unreadable-skb, refuse-kprobe, refuse-fentry, no-attach-cookie, no-ptr-mem)" unknown.err
+	grep -qx "skbrec: SKBREC_FAULT=nonsense: unknown fault (known: unreadable-skb, refuse-kprobe, refuse-fentry, no-attach-cookie, no-ptr-mem, verifier-refuses)" unknown.err
 }
 
 test_expect_success 'an sk_buff the program cannot read: counted lost' 'run_case unreadable'

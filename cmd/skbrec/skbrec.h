@@ -174,6 +174,7 @@ struct rec_opts {
 	bool fault_refuse_fentry;   /* a test's fault: SKBREC_FAULT=refuse-fentry */
 	bool fault_no_cookie;       /* a test's fault: SKBREC_FAULT=no-attach-cookie */
 	bool fault_no_ptr_mem;      /* a test's fault: SKBREC_FAULT=no-ptr-mem */
+	bool fault_bad_insn;        /* a test's fault: SKBREC_FAULT=verifier-refuses */
 	bool ptr_mem;               /* kbtf_ptr_mem(), unless SKBREC_FAULT=no-ptr-mem */
 };
 
