@@ -134,12 +134,14 @@ static __always_inline __u64 clamp(__u64 v, __u64 max)
 
 /* The tracker's byte buffers in the event's scratch slot, after the fragment
  * copy's state (bpf/track.h says why not on the stack). */
-_Static_assert(sizeof(struct frag_state) <= 64, "frag_state outgrew its room");
-_Static_assert(64 + sizeof(struct track_tmp) <= SKBREC_SCRATCH_TAIL, "scratch tail too small");
+#define FRAG_STATE_ROOM 64
+_Static_assert(sizeof(struct frag_state) <= FRAG_STATE_ROOM, "frag_state outgrew its room");
+_Static_assert(FRAG_STATE_ROOM + sizeof(struct track_tmp) <= SKBREC_SCRATCH_TAIL,
+	       "scratch tail too small");
 
 static __always_inline struct track_tmp *track_tmp_of(struct skbrec_event *e)
 {
-	return (struct track_tmp *)(e->data + 2 * (__u64)snaplen + 64);
+	return (struct track_tmp *)((char *)frag_state_of(e) + FRAG_STATE_ROOM);
 }
 
 static __always_inline void count_lost(__u32 probe)

@@ -518,7 +518,7 @@ static int attach_template(struct rec_bpf *b, const struct bpf_program *t,
 
 /* After a refused load: where to look (the verifier refuses with EACCES;
  * with -f, EINVAL and E2BIG may be the filter's size too). */
-static const char *filter_hint(const struct rec_bpf *b, int err)
+static const char *refusal_hint(const struct rec_bpf *b, int err)
 {
 	if (b->filter.insns && (err == -EINVAL || err == -EACCES || err == -E2BIG))
 		return " (the program holds the -f filter: -vv prints the verifier's log)";
@@ -556,7 +556,7 @@ static int attach_tp(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
 	}
 	if (!p->glob || skb_verbose)
 		skb_warn("%s: cannot attach: tp_btf: %s; raw_tp: %s%s", p->spec, errstr(e1),
-			 errstr(e2), filter_hint(b, e2));
+			 errstr(e2), refusal_hint(b, e2));
 	return -1;
 }
 
@@ -687,7 +687,7 @@ static int attach_func(struct rec_bpf *b, struct kbtf *k, struct rec_probe *p)
 		kprobe_why(b, e2, w2, sizeof(w2));
 	if (!p->glob || skb_verbose)
 		skb_warn("%s: cannot attach: %s; %s: %s%s", p->spec, w1,
-			 ret ? "kretprobe" : "kprobe", w2, filter_hint(b, e1));
+			 ret ? "kretprobe" : "kprobe", w2, refusal_hint(b, e1));
 	return -1;
 }
 

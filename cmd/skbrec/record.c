@@ -182,8 +182,9 @@ static const struct fault {
 	  "(one program each)", offsetof(struct rec_opts, fault_no_cookie) },
 	{ "no-ptr-mem", "the sk_buff's buffer read as on kernels before 6.17 (through "
 	  "bpf_probe_read_kernel)", offsetof(struct rec_opts, fault_no_ptr_mem) },
-	{ "verifier-refuses", "the tracepoint and fentry/fexit programs start with a read "
-	  "above the stack, which the verifier refuses", offsetof(struct rec_opts, fault_bad_insn) },
+	{ "verifier-refuses", "the programs skbrec patches itself (tracepoints, fentry/fexit, "
+	  "kprobe copies) start with a read above the stack, which the verifier refuses",
+	  offsetof(struct rec_opts, fault_bad_insn) },
 };
 
 /* SKBREC_FAULT's switch set in ro; -1 after a message for an unknown one. */
