@@ -12,6 +12,10 @@ event on IFNAME must:
     (same original length, same captured bytes).
 And the transfer must have put data in fragments: at least 20 events with
 data_len > 0 whose bytes go past the linear part.
+GSO super-packets (longer than the veth's 1500-byte MTU) must carry the
+kernel's segmentation: gso_type TCPv4, gso_size the MSS (at most 1460), and
+gso_segs the segments of gso_size their TCP payload makes; at least 20 of
+them (skb_shared_info is read through the helper or in place, 6.17+).
 """
 import json
 import os
@@ -35,7 +39,7 @@ def main():
         for data, orig in pkts:
             idx[(orig, data[:64])].append(data)
         index[probe] = idx
-    n = paged = 0
+    n = paged = gso = 0
     problems = []
     for line in open(events):
         ev = json.loads(line)
@@ -58,7 +62,17 @@ def main():
             continue
         if ev["data_len"] and len(data) > ev["len"] - ev["data_len"] + 14:
             paged += 1
-    print(f"{n} events on {ifname}, {paged} with bytes from fragments, all equal to tcpdump's")
+        if ev["orig_len"] > 1514 and len(data) >= 14 + 60 and data[12:14] == b"\x08\x00":
+            ihl = (data[14] & 15) * 4
+            payload = int.from_bytes(data[16:18], "big") - ihl - (data[14 + ihl + 12] >> 4) * 4
+            size, segs, typ = ev["gso_size"], ev["gso_segs"], ev["gso_type"]
+            if not (typ & 1 and 0 < size <= 1460 and segs == -(-payload // size)):
+                problems.append(f"{where}: TCP payload {payload}: gso_size {size} gso_segs {segs} "
+                                f"gso_type {typ:#x}")
+                continue
+            gso += 1
+    print(f"{n} events on {ifname}, {paged} with bytes from fragments, all equal to tcpdump's; "
+          f"{gso} GSO packets")
     for p in problems[:10]:
         print(p)
     if problems:
@@ -66,6 +80,9 @@ def main():
         return 1
     if paged < 20:
         print(f"only {paged} events carried fragment bytes")
+        return 1
+    if gso < 20:
+        print(f"only {gso} GSO packets")
         return 1
     return 0
 
