@@ -108,7 +108,7 @@ endif
 BUILT_PROGS := $(if $(VMLINUX_FROM),$(PROGS),$(filter-out skbrec,$(PROGS)))
 
 XLATE_DIFF := $(if $(VMLINUX_FROM),$(O)/tests/xlate-diff)
-MINREC := $(if $(VMLINUX_FROM),$(O)/minrec)
+MINREC := $(if $(VMLINUX_FROM),$(O)/minrec $(O)/jitimg)
 all: $(addprefix $(O)/,$(BUILT_PROGS)) $(O)/pcap2skb $(TEST_PROGS) $(TEST_OBJS) $(XLATE_DIFF) $(MINREC) \
      $(if $(VMLINUX_FROM),,skbrec-not-built)
 
@@ -187,6 +187,11 @@ $(O)/bench/minrec/minrec.o: ALL_CFLAGS += $(BPF_CFLAGS) -I$(O)/bench
 
 $(O)/minrec: $(O)/bench/minrec/minrec.o
 	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(BPF_LIBS) -lz
+
+# bench/bpf-profile.sh's reader of a BPF program's JIT image.
+$(O)/bench/jitimg/jitimg.o: ALL_CFLAGS += $(BPF_CFLAGS)
+$(O)/jitimg: $(O)/bench/jitimg/jitimg.o
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(BPF_LIBS)
 
 # Test helpers: pcap2skb (not installed) and C unit tests.
 $(O)/pcap2skb: $(O)/tests/pcap2skb.o $(O)/libskb.a
