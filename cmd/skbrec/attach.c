@@ -221,8 +221,11 @@ static struct skbrec_bpf *open_load_skel(const struct rec_opts *o, const struct 
 	s->rodata->mem_pob_sym = km->pob_sym;
 	s->rodata->mem_vmemmap_sym = km->vmemmap_sym;
 	s->rodata->mem_max_pfn = km->max_pfn;
-	/* wake the reader when an eighth of the ring is filled */
+	/* wake the reader when an eighth of the ring is filled, and from one
+	 * CPU at most once in the time the ring takes to fill a sixteenth
+	 * more at 1 GB/s (16 MiB: ~1 ms; bpf/skbrec.bpf.c says why) */
 	s->rodata->wake_bytes = (uint32_t)(o->ring_size / 8);
+	s->rodata->wake_gap_ns = o->ring_size / 16;
 	if (bpf_map__set_max_entries(s->maps.events, (uint32_t)o->ring_size) ||
 	    bpf_map__set_value_size(s->maps.scratch, vsize) ||
 	    bpf_map__set_max_entries(s->maps.scratch, (uint32_t)ncpu * SKBREC_NEST_MAX) ||
