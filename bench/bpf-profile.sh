@@ -38,11 +38,9 @@ export STATS=${STATS:-0}
 [ -x "$BUILD/jitimg" ] || { echo "bpf-profile: $BUILD/jitimg is missing (make)" >&2; exit 1; }
 bench_netns skbp 10.81.0 iperf3 perf objdump python3 bpftool jq
 
-out=$W/run.skb
-[ "${SINK:-file}" = null ] && out=/dev/null
 bpftool prog show -j | jq -r '.[].id' | sort >"$W/ids0"
 # shellcheck disable=SC2086 # REC_ARGS: words on purpose
-"$BUILD/skbrec" ${REC_ARGS:-} -o "$out" 2>"$W/rec.err" &
+"$BUILD/skbrec" ${REC_ARGS:-} -o "$(bench_sink run.skb)" 2>"$W/rec.err" &
 rec=$!
 sleep 1.5
 kill -0 "$rec" 2>/dev/null || { cat "$W/rec.err" >&2; exit 1; }
@@ -175,8 +173,8 @@ for tag, offs in at.items():
         if j < 0:
             continue
         stretch[of[j]] += n
-        top[(of[j], ins[j][0])] += n
-        text_at[(of[j], ins[j][0])] = (ins[j][1], ins[j - 1][1] if j else '')
+        top[ins[j][0]] += n
+        text_at[ins[j][0]] = (ins[j][1], ins[j - 1][1] if j else '')
 print()
 print("the programs' code between their helper calls (share of skbrec's BPF; "
       "helpers counted at their call)")
@@ -184,7 +182,7 @@ for k in sorted(stretch):
     print(f"  {100 * stretch[k] / ours:5.1f} %  {names[k]}")
 print()
 print(f"the {ntop} instructions most samples fell on (with the one before)")
-for (k, off), n in top.most_common(ntop):
-    t, prev = text_at.get((k, off), ('?', ''))
+for off, n in top.most_common(ntop):
+    t, prev = text_at[off]
     print(f"  {100 * n / ours:5.1f} %  +0x{off:<5x} {t:40.40s}  after: {prev}")
 PY

@@ -7,6 +7,8 @@
 #                                  $NET.1 / $NET.2 (/24), scratch folder $W;
 #                                  exits with a message when one of TOOLS
 #                                  is missing
+#   bench_sink NAME                where a recorder writes: $W/NAME, or
+#                                  /dev/null with SINK=null
 #   median                         median of the numbers on stdin, or "-"
 #   bench_rounds                   $R interleaved rounds of run MODE for
 #                                  each of $MODES into $W/results
@@ -26,6 +28,10 @@ bench_cleanup() {
 bench_netns() {
 	local tag=$1 net=$2 t
 	shift 2
+	case ${SINK:-file} in
+	file|null) ;;
+	*) echo "$tag: SINK is file or null, not '$SINK'" >&2; exit 1 ;;
+	esac
 	for t in "$@"; do
 		command -v "$t" >/dev/null ||
 			{ echo "$tag: $t is missing (scripts/deps.sh)" >&2; exit 1; }
@@ -47,6 +53,12 @@ bench_netns() {
 	# STATS=0: the sender's rate without the statistics' two clock reads
 	# per program run (then no BPF run times)
 	sysctl -qw kernel.bpf_stats_enabled="${STATS:-1}"
+}
+
+# A new file's page cache costs this VM's host a fault per page
+# (docs/benchmarks.md, "Writing the file on this VM"): SINK=null leaves it out.
+bench_sink() {
+	if [ "${SINK:-file}" = null ]; then echo /dev/null; else echo "$W/$1"; fi
 }
 
 median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'; }

@@ -42,10 +42,6 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 MODES=${MODES:-"none skbrec rx-only tcpdump"}
 . "$TOP/bench/netns.sh"
-case ${SINK:-file} in
-file|null) ;;
-*) echo "rec-cost: SINK is file or null, not '$SINK'" >&2; exit 1 ;;
-esac
 bench_netns skbc 10.78.0 iperf3 tcpdump bpftool jq
 
 # Sum of run_time_ns and run_cnt over skbrec's programs (names skbrec, skb_*).
@@ -67,11 +63,6 @@ peak_rss() {
 	awk '/^VmHWM/{print $2}' "/proc/$1/status" 2>/dev/null || echo -
 }
 
-# where a recorder writes: a file in $W, or /dev/null with SINK=null
-sink() {
-	if [ "${SINK:-file}" = null ]; then echo /dev/null; else echo "$W/$1"; fi
-}
-
 # One run: mode -> "pps ns_per_run ns_per_event events lost cpu_ns_per_event rss_kB"
 run() {
 	local mode=$1 args=() pps ns=- nse=- ev=- lost=- t0 c0 t1 c1 cpu=- rss=- cpe=-
@@ -85,7 +76,7 @@ run() {
 	case $mode in
 	skbrec|rx-only|filtered|filtered-rx|zlib)
 		# shellcheck disable=SC2086 # REC_ARGS: words on purpose
-		"$BUILD/skbrec" "${args[@]}" ${REC_ARGS:-} -o "$(sink run.skb)" 2>"$W/rec.err" &
+		"$BUILD/skbrec" "${args[@]}" ${REC_ARGS:-} -o "$(bench_sink run.skb)" 2>"$W/rec.err" &
 		rec=$!
 		sleep 1.5 ;;
 	minrec|empty|empty-rx)
@@ -95,7 +86,7 @@ run() {
 		rec=$!
 		sleep 1 ;;
 	tcpdump)
-		ip netns exec "$B" tcpdump -q -n -i "$VB" -w "$(sink run.pcap)" 2>"$W/rec.err" &
+		ip netns exec "$B" tcpdump -q -n -i "$VB" -w "$(bench_sink run.pcap)" 2>"$W/rec.err" &
 		rec=$!
 		sleep 1.5 ;;
 	esac
@@ -146,4 +137,4 @@ for m in $MODES; do
 	[ -z "${TSV:-}" ] ||
 		printf '%s\t%s\t%s\t%s\t%s\n' "${TSV_KIND:-rec}" "$m" "$pps" "$(col "$m" 6)" "$rss" >>"$TSV"
 done
-echo "(median of $R interleaved rounds of ${DUR}s, UDP payloads of $PAYLOAD bytes, recorders writing to $(sink FILE); kernel $(uname -r), $(nproc) CPUs)"
+echo "(median of $R interleaved rounds of ${DUR}s, UDP payloads of $PAYLOAD bytes, recorders writing to $(bench_sink FILE); kernel $(uname -r), $(nproc) CPUs)"
