@@ -109,7 +109,7 @@ BUILT_PROGS := $(if $(VMLINUX_FROM),$(PROGS),$(filter-out skbrec,$(PROGS)))
 
 XLATE_DIFF := $(if $(VMLINUX_FROM),$(O)/tests/xlate-diff)
 MINREC := $(if $(VMLINUX_FROM),$(O)/minrec $(O)/jitimg)
-all: $(addprefix $(O)/,$(BUILT_PROGS)) $(O)/pcap2skb $(TEST_PROGS) $(TEST_OBJS) $(XLATE_DIFF) $(MINREC) \
+all: $(addprefix $(O)/,$(BUILT_PROGS)) $(O)/pcap2skb $(O)/mingrep $(TEST_PROGS) $(TEST_OBJS) $(XLATE_DIFF) $(MINREC) \
      $(if $(VMLINUX_FROM),,skbrec-not-built)
 
 skbrec-not-built:
@@ -192,6 +192,10 @@ $(O)/minrec: $(O)/bench/minrec/minrec.o
 $(O)/bench/jitimg/jitimg.o: ALL_CFLAGS += $(BPF_CFLAGS)
 $(O)/jitimg: $(O)/bench/jitimg/jitimg.o
 	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(BPF_LIBS)
+
+# The least skbgrep -f can do, for bench/readers.sh (its floor).
+$(O)/mingrep: $(O)/bench/mingrep/mingrep.o $(O)/libskb.a
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(LIBS_READER)
 
 # Test helpers: pcap2skb (not installed) and C unit tests.
 $(O)/pcap2skb: $(O)/tests/pcap2skb.o $(O)/libskb.a

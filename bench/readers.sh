@@ -10,6 +10,8 @@
 #   skb2pcap               vs tcpdump -r -w
 #   skbgrep -f EXPR -o     vs tcpdump -r -w EXPR
 #   skbgrep -o (no filter) vs tcpdump -r -w
+#   mingrep EXPR           vs tcpdump -r -w EXPR  (skbgrep -f's floor:
+#                          bench/mingrep)
 #
 # Each pair runs alternately, ROUNDS times (default 5); the table gives the
 # median events/s of each, their ratio, and the peak RSS of ours at N and 4 N
@@ -116,5 +118,9 @@ row "skb2pcap" "-r -w" "'$S/skb2pcap' IN.skb" "tcpdump -Z root -r IN.pcap -w -" 
 row "skbgrep -f EXPR" "-r -w EXPR" "'$S/skbgrep' -f '$EXPR' IN.skb" \
 	"tcpdump -Z root -r IN.pcap -w - '$EXPR'" 4
 row "skbgrep (no filter)" "-r -w" "'$S/skbgrep' IN.skb" "tcpdump -Z root -r IN.pcap -w -" 4
+# the floor of skbgrep -f (bench/mingrep: read, walk, libpcap's filter, copy
+# the kept records; no checks, no decoding)
+row "floor: mingrep EXPR" "-r -w EXPR" "'$S/mingrep' '$EXPR' IN.skb /dev/stdout" \
+	"tcpdump -Z root -r IN.pcap -w - '$EXPR'" 4
 echo "(median of $R alternating runs, $N events of 60 bytes, $((4 * N)) for skb2pcap and" \
 	"skbgrep; EXPR: $EXPR; $(nproc) CPUs)"

@@ -17,6 +17,9 @@
 #            once, the floor of a filter that rejects everything
 #   empty-rx minrec --empty --rx: the same on tp:net:netif_receive_skb only
 #            (filtered-rx's floor)
+#   minrec-sN  minrec --bytes N: each record also holds up to N of the
+#            packet's bytes, read straight into the ring (the floor of
+#            skbrec -s N; e.g. minrec-s1500 with PAYLOAD=1472)
 #   zlib     skbrec -z (default probes, the file compressed as it is written)
 # Per mode, the median over the rounds of: the sender's packets/s, its ratio
 # to the untraced rate, the BPF run time per program run (bpf_stats_enabled;
@@ -79,9 +82,10 @@ run() {
 		"$BUILD/skbrec" "${args[@]}" ${REC_ARGS:-} -o "$(bench_sink run.skb)" 2>"$W/rec.err" &
 		rec=$!
 		sleep 1.5 ;;
-	minrec|empty|empty-rx)
+	minrec|empty|empty-rx|minrec-s[0-9]*)
 		# shellcheck disable=SC2046 # the options: words on purpose
-		"$BUILD/minrec" $(case $mode in empty) echo --empty ;; empty-rx) echo --empty --rx ;; esac) \
+		"$BUILD/minrec" $(case $mode in empty) echo --empty ;; empty-rx) echo --empty --rx ;;
+			minrec-s*) echo --bytes "${mode#minrec-s}" ;; esac) \
 			2>"$W/rec.err" &
 		rec=$!
 		sleep 1 ;;

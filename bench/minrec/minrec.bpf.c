@@ -8,6 +8,9 @@
  * With `empty` set (minrec --empty, mode "empty") the programs return at
  * once: what a program on these tracepoints costs the traffic by being
  * there, the floor of a recorder whose in-kernel filter rejects everything.
+ * With `bytes` set (minrec --bytes N, mode "minrec1500") every record also
+ * holds up to N bytes of the packet from skb->data, read straight into the
+ * ring (one copy): the floor of a recorder at -s N.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -18,7 +21,10 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 struct minrec_event {
 	__u64 ts, skb;
 	__u32 len, probe;
+	__u8 data[];
 };
+
+#define MINREC_BYTES_MAX 4096   /* minrec --bytes checks it too */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -27,6 +33,9 @@ struct {
 
 __u64 lost;
 const volatile __u32 empty = 0;
+/* constant to the verifier (read-only data, frozen at load): the size of a
+ * reservation must be one */
+const volatile __u32 bytes = 0;
 
 static __always_inline int minrec_record(struct sk_buff *skb, __u32 probe)
 {
@@ -34,7 +43,7 @@ static __always_inline int minrec_record(struct sk_buff *skb, __u32 probe)
 
 	if (empty)
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e) + (bytes & (MINREC_BYTES_MAX - 1)), 0);
 	if (!e) {
 		__sync_fetch_and_add(&lost, 1);
 		return 0;
@@ -43,6 +52,15 @@ static __always_inline int minrec_record(struct sk_buff *skb, __u32 probe)
 	e->skb = (__u64)skb;
 	e->len = skb->len;
 	e->probe = probe;
+	if (bytes) {
+		/* the linear bytes from skb->data, at most `bytes` */
+		__u64 n = skb->len - skb->data_len, max = bytes & (MINREC_BYTES_MAX - 1);
+
+		/* min in one register, so the verifier keeps the bound */
+		asm volatile("if %[n] <= %[m] goto +1\n\t%[n] = %[m]" : [n] "+r"(n) : [m] "r"(max));
+		if (bpf_probe_read_kernel(e->data, n, skb->data))
+			e->len = 0;
+	}
 	/* wake the reader only once 1 MiB has piled up, as skbrec does */
 	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= (1 << 20) ?
 			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);

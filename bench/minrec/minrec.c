@@ -5,12 +5,15 @@
  * "N events recorded, M lost" on stderr, as skbrec does.  A benchmark
  * baseline, not a tool: it writes nothing.  `minrec --empty`: programs that
  * return at once (the cost of being attached at all); `--rx`: on
- * net:netif_receive_skb only (one program a packet, as tcpdump's one tap).
+ * net:netif_receive_skb only (one program a packet, as tcpdump's one tap);
+ * `--bytes N`: each record also holds up to N of the packet's bytes (N <
+ * 4096), read straight into the ring.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "minrec.skel.h"
@@ -38,6 +41,8 @@ int main(int argc, char **argv)
 	struct minrec_bpf *skel;
 	struct ring_buffer *rb = NULL;
 	bool empty = false, rx_only = false;
+	unsigned long bytes = 0;
+	char *end;
 	int err = 1;
 
 	signal(SIGINT, on_signal);
@@ -47,14 +52,18 @@ int main(int argc, char **argv)
 			empty = true;
 		} else if (!strcmp(argv[i], "--rx")) {
 			rx_only = true;
+		} else if (!strcmp(argv[i], "--bytes") && i + 1 < argc &&
+			   (bytes = strtoul(argv[i + 1], &end, 10)) < 4096 && !*end && end != argv[i + 1]) {
+			i++;
 		} else {
-			fprintf(stderr, "usage: minrec [--empty] [--rx]\n");
+			fprintf(stderr, "usage: minrec [--empty] [--rx] [--bytes N (< 4096)]\n");
 			return 2;
 		}
 	}
 	skel = minrec_bpf__open();
 	if (skel) {
 		skel->rodata->empty = empty;
+		skel->rodata->bytes = (__u32)bytes;
 		if (rx_only)
 			bpf_program__set_autoload(skel->progs.minrec_tx, false);
 	}
