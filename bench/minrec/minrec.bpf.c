@@ -8,7 +8,7 @@
  * With `empty` set (minrec --empty, mode "empty") the programs return at
  * once: what a program on these tracepoints costs the traffic by being
  * there, the floor of a recorder whose in-kernel filter rejects everything.
- * With `bytes` set (minrec --bytes N, mode "minrec1500") every record also
+ * With `bytes` set (minrec --bytes N, mode "minrec-sN") every record also
  * holds up to N bytes of the packet from skb->data, read straight into the
  * ring (one copy): the floor of a recorder at -s N.
  */
