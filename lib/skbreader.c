@@ -316,7 +316,7 @@ static int inflate_more(struct skb_reader *r)
 
 /* Make at least `need` bytes available at buf+pos, or all that is left.
  * Returns the number available (may be < need at end of input), -1 on error. */
-static ssize_t fill(struct skb_reader *r, size_t need)
+static ssize_t fill_more(struct skb_reader *r, size_t need)
 {
 	while (r->end - r->pos < need) {
 		/* need + slack past pos: the record fits, and each refill has
@@ -360,6 +360,14 @@ static ssize_t fill(struct skb_reader *r, size_t need)
 		r->end += (size_t)k;
 	}
 	return (ssize_t)(r->end - r->pos);
+}
+
+/* fill(): twice a record, almost always with the bytes already there */
+static inline ssize_t fill(struct skb_reader *r, size_t need)
+{
+	if (r->end - r->pos >= need)
+		return (ssize_t)(r->end - r->pos);
+	return fill_more(r, need);
 }
 
 /* ---- record parsing helpers ---- */
