@@ -668,9 +668,9 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 		count_lost(probe);
 		return 0;
 	}
-	if (direct && !addr)
-		addr = ptr_as_number(skb, &e->skb);
 	if (direct) {
+		if (!addr)
+			addr = ptr_as_number(skb, &e->skb);
 		ls = skb;
 	} else {
 		ls = bpf_map_lookup_elem(&skbcopy, &slot);

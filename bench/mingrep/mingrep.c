@@ -3,7 +3,8 @@
  * mingrep - the least `skbgrep -f EXPR -o OUT IN` can do, for
  * bench/readers.sh (row "floor: mingrep -f"): read the .skb file in 256 KiB
  * read(2)s, walk its records by their length, run libpcap's compiled
- * expression (the interpreter tcpdump runs) on each event's packet bytes,
+ * expression (the interpreter tcpdump runs, through skbgrep's own
+ * lib/pktfilter.c) on each event's packet bytes,
  * and copy the records it keeps, and every other record, to OUT in 1 MiB
  * write(2)s.  No check of anything (one section, lengths trusted), no
  * dictionary, no decoding of the fields past the data's start, no VLAN
@@ -14,10 +15,10 @@
  */
 #include "format.h"
 #include "le.h"
+#include "pktfilter.h"
 #include "skbfields.h"
 
 #include <fcntl.h>
-#include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,18 +28,6 @@
 #define READ_SIZE  (256u << 10)
 #define WRITE_SIZE (1u << 20)
 #define MAX_REC    (1u << 24)   /* a u24 length */
-
-static int compile(struct bpf_program *prog, int dlt, const char *expr)
-{
-	pcap_t *p = pcap_open_dead(dlt, SKB_SNAPLEN_MAX);
-	int err = !p || pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN);
-
-	if (p && err)
-		fprintf(stderr, "mingrep: %s\n", pcap_geterr(p));
-	if (p)
-		pcap_close(p);
-	return err;
-}
 
 /* Write n bytes of b to fd; 0 or -1. */
 static int put(int fd, const uint8_t *b, size_t n)
@@ -56,7 +45,8 @@ static int put(int fd, const uint8_t *b, size_t n)
 
 int main(int argc, char **argv)
 {
-	struct bpf_program eth, raw;
+	struct skb_pktfilter *filter;
+	char err[512];
 	uint8_t *buf, *ob;
 	size_t pos = 0, end = 0, on = 0, events = 0, kept = 0;
 	int in, out, eof = 0;
@@ -65,8 +55,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mingrep EXPR IN OUT\n");
 		return 2;
 	}
-	if (compile(&eth, DLT_EN10MB, argv[1]) || compile(&raw, DLT_RAW, argv[1]))
+	if (!(filter = skb_pktfilter_new(argv[1], err, sizeof(err)))) {
+		fprintf(stderr, "mingrep: %s\n", err);
 		return 2;
+	}
 	in = open(argv[2], O_RDONLY);
 	out = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	buf = malloc(MAX_REC + READ_SIZE);
@@ -110,10 +102,8 @@ int main(int argc, char **argv)
 			size_t d = SKB_EV_FIXED + skb_fields_size(f);
 			uint32_t caplen = d <= len ? (uint32_t)(len - d) : 0;
 			uint32_t wire = f & SKB_F_ORIG_LEN ? le32(p + SKB_EV_FIXED) : caplen;
-			const struct bpf_program *prog = p[32] & SKB_EV_L3 ? &raw : &eth;
-
-			keep = bpf_filter(prog->bf_insns, p + d, wire < caplen ? caplen : wire,
-					  caplen) != 0;
+			keep = skb_pktfilter_match_bytes(filter, p[32] & SKB_EV_L3 ? SKB_PKT_RAWIP :
+							 SKB_PKT_ETHER, p + d, caplen, wire);
 			events++;
 		}
 		if (keep) {
