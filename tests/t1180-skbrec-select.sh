@@ -91,6 +91,24 @@ test_expect_success '--mark 0x10/0xff --no-follow: marked events only' '
 	test "$(awk "\$4 != \"0x10\"" seen | wc -l)" = 0
 '
 
+# A selector's programs load wherever plain recording's do: on 6.18 the
+# verifier once refused the tp_btf program with -i, --netns and --mark
+# (skb->sk read twice, the second read unchecked), and skbrec fell back to
+# raw_tp with nothing but a message, while the cases above passed.
+test_expect_success 'selectors and -f attach the way plain recording does' '
+	skbrec -v -d 1 -o /dev/null 2>plain.err &&
+	sed -n "s/.*: attached with //p" plain.err | sort >plain.how &&
+	test -s plain.how && ok=1 &&
+	for sel in "-i lo" "--netns $NETNS_R" "--mark 0x10/0xff" "-f udp" "-i lo -f udp"; do
+		rm -f sel.how
+		skbrec -v -d 1 $sel -o /dev/null 2>sel.err &&
+		sed -n "s/.*: attached with //p" sel.err | sort >sel.how &&
+		cmp -s plain.how sel.how ||
+		{ echo "$sel: $(tr "\n" " " <sel.how), plain: $(tr "\n" " " <plain.how)"; ok=0; }
+	done &&
+	test $ok = 1
+'
+
 test_expect_success 'a bad selector: exit 2, one line naming it, no file' '
 	st=0; skbrec -i nosuch$$ -o x.skb 2>e.out || st=$?
 	test $st = 2 && test "$(wc -l <e.out)" = 1 &&
