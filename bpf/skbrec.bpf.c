@@ -631,6 +631,128 @@ static __always_inline int early_filter(struct sk_buff *skb, __u64 addr)
 	return EARLY_REJECT;
 }
 
+/* What every record holds besides the time, the tracking id, the place and
+ * the bytes: the same for a record built in the scratch slot and one built
+ * in the ring (record_in_ring). */
+static __always_inline void fill_rest(void *ctx, __u64 cfg, struct skbrec_event *e,
+				      struct sk_buff *ls, __u64 addr, __u32 cpu, __u64 reason,
+				      unsigned char *head, const unsigned char *mem, bool direct,
+				      bool gso_in_place)
+{
+	e->skb = addr;
+	e->probe = SKBREC_CFG_ID(cfg);
+	e->cpu = cpu;
+	fill_task(e);
+	e->drop_reason = 0;
+	if (SKBREC_CFG_REASON(cfg) != SKBREC_NO_ARG) {
+		e->drop_reason = (__u32)reason;
+		e->flags |= SKBREC_DROP;
+	}
+	e->stack_id = -1;
+	if (SKBREC_CFG_STACK(cfg))
+		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	fill_meta(e, ls, head, mem, direct, gso_in_place);
+}
+
+/*
+ * Wake the reader only when enough has piled up: no wakeup per event.
+ * The reader also polls with a short timeout, so little traffic still
+ * reaches the file quickly.  And from one CPU at most once in wake_gap_ns:
+ * while the reader is behind, the ring stays above wake_bytes, and a
+ * wakeup per record was an IPI per record (irq_work_queue; ~1.5 us under a
+ * hypervisor: 3/4 of the BPF time at -s 1500, bench/bpf-profile.sh).  A
+ * reader that missed one (it was busy, then slept) gets the next within
+ * the gap, in which the ring fills a sixteenth more at 1 GB/s.
+ */
+static __always_inline __u64 wake_flags(struct cpu_state *st, __u64 ts)
+{
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes &&
+	    ts - st->woke >= wake_gap_ns) {
+		st->woke = ts;
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
+}
+
+/*
+ * A record built in the ring itself (bpf_ringbuf_reserve, then submit),
+ * not in the scratch slot that bpf_ringbuf_output then copies (one copy of
+ * the record less: 184 -> 168 ns a run on 64-byte UDP, 383 -> 295 at
+ * -s 1500 on 1472-byte payloads, bench/ab-bpf.sh): where the buffer is
+ * loaded in place (direct, ptr_mem), nothing is selected, and the bytes to
+ * keep are linear.  A reservation's size must be a constant: it holds
+ * RING_DIRECT_BYTES (the usual small packet, copied in words), or the
+ * snaplen for a packet of at least half of it (so at most twice the room
+ * the bytes need; a reservation of the most any packet could need, for
+ * every packet, was dearer than the copy: docs/benchmarks.md).  Other
+ * packets (fragments, sizes between) take the scratch slot.  Returns 0
+ * when it did not record (the caller does), 1 when it did.  e: the scratch
+ * slot, whose tail the tracker uses.
+ */
+#define RING_DIRECT_BYTES (COPY_WORDS_DIRECT * 8)
+
+static __always_inline int record_in_ring(void *ctx, __u64 cfg, struct skbrec_event *e,
+					  struct sk_buff *ls, __u64 addr, __u32 cpu,
+					  __u64 reason, unsigned char *head,
+					  const unsigned char *mem, __u32 data_off,
+					  struct cpu_state *st, __u64 fresh)
+{
+	struct skbrec_event *r;
+	struct place pl;
+	__u32 cap, len = ls->len;
+
+	place_of(&pl, ls, data_off, len, ls->data_len);
+	cap = pl.lin_end > pl.start ? pl.lin_end - pl.start : 0;
+	if (cap > pl.orig_len)
+		cap = pl.orig_len;
+	if (cap > snaplen)
+		cap = snaplen;
+	if (cap < pl.orig_len && cap < snaplen)
+		return 0;   /* bytes in fragments too */
+	/* the bytes first, in the branch that reserved: the verifier keeps
+	 * each reservation's size with its copy */
+	if (cap <= RING_DIRECT_BYTES) {
+		const __u64 *w = (const __u64 *)(mem + pl.start);
+		__u64 *d;
+
+		r = bpf_ringbuf_reserve(&events, sizeof(*r) + RING_DIRECT_BYTES, 0);
+		if (!r)
+			return 0;   /* full: the scratch path counts it lost */
+		d = (__u64 *)r->data;
+		for (__u32 i = 0; i < COPY_WORDS_DIRECT; i++) {
+			if (8 * i >= cap)
+				break;
+			d[i] = w[i];
+		}
+		r->flags = pl.flags;
+	} else if (snaplen > RING_DIRECT_BYTES && cap >= snaplen / 2) {
+		/* at most twice the bytes it holds */
+		r = bpf_ringbuf_reserve(&events, sizeof(*r) + snaplen, 0);
+		if (!r)
+			return 0;   /* (or larger than the ring: -b) */
+		r->flags = pl.flags;
+		if (bpf_probe_read_kernel(r->data, clamp(cap, snaplen), head + pl.start)) {
+			cap = 0;
+			r->flags |= SKBREC_MISSING;
+		}
+	} else {
+		return 0;
+	}
+	r->ts = bpf_ktime_get_ns();
+	r->track = track_id(addr, ls, head, mem, data_off, r->ts, fresh, track_tmp_of(e));
+	if (r->track == fresh)
+		st->seq++;
+	r->len = len;
+	r->data_len = ls->data_len;
+	r->orig_len = pl.orig_len;
+	r->l3_off = pl.l3_off;
+	r->l4_off = pl.l4_off;
+	r->caplen = cap;
+	fill_rest(ctx, cfg, r, ls, addr, cpu, reason, head, mem, true, true);
+	bpf_ringbuf_submit(r, wake_flags(st, r->ts));
+	return 1;
+}
+
 /* One event of the probe cfg on the sk_buff at addr (skb: the same
  * pointer, typed by BTF when direct). */
 static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u64 addr,
@@ -643,7 +765,7 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	unsigned char *head, *mem = NULL;
 	struct frag_state *fs;
 	__u32 data_off, start, lin_end;
-	__u64 flags, size, fresh, *fw;
+	__u64 size, fresh, *fw;
 	bool select = sel_on || filter_on, known = false, pass = true;
 	int early = EARLY_OPEN;
 
@@ -710,6 +832,9 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	 * is fixed at load: the verifier keeps one of the two orders.  The
 	 * time is read just before the tracker (a helper call fewer for a
 	 * packet rejected). */
+	if (!select && direct && ptr_mem &&
+	    record_in_ring(ctx, cfg, e, ls, addr, cpu, reason, head, mem, data_off, st, fresh))
+		goto skip;
 	if (!select) {
 		e->ts = bpf_ktime_get_ns();
 		e->track = track_id(addr, ls, head, mem, data_off, e->ts, fresh, track_tmp_of(e));
@@ -799,37 +924,10 @@ static __always_inline int record(void *ctx, __u64 cfg, struct sk_buff *skb, __u
 	}
 	if (e->track == fresh)
 		st->seq++;
-	e->skb = addr;
-	e->probe = probe;
-	e->cpu = cpu;
-	fill_task(e);
-	e->drop_reason = 0;
-	if (SKBREC_CFG_REASON(cfg) != SKBREC_NO_ARG) {
-		e->drop_reason = (__u32)reason;
-		e->flags |= SKBREC_DROP;
-	}
-	e->stack_id = -1;
-	if (SKBREC_CFG_STACK(cfg))
-		e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
-	fill_meta(e, ls, head, mem, direct, !select && direct && ptr_mem);
-
+	fill_rest(ctx, cfg, e, ls, addr, cpu, reason, head, mem, direct,
+		  !select && direct && ptr_mem);
 	size = clamp(e->caplen, snaplen) + sizeof(*e);
-	/* Wake the reader only when enough has piled up: no wakeup per event.
-	 * The reader also polls with a short timeout, so little traffic still
-	 * reaches the file quickly.  And from one CPU at most once in
-	 * wake_gap_ns: while the reader is behind, the ring stays above
-	 * wake_bytes, and a wakeup per record was an IPI per record
-	 * (irq_work_queue; ~1.5 us under a hypervisor: 3/4 of the BPF time
-	 * at -s 1500, bench/bpf-profile.sh).  A reader that missed one (it
-	 * was busy, then slept) gets the next within the gap, in which the
-	 * ring fills a sixteenth more at 1 GB/s. */
-	flags = BPF_RB_NO_WAKEUP;
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes &&
-	    e->ts - st->woke >= wake_gap_ns) {
-		flags = BPF_RB_FORCE_WAKEUP;
-		st->woke = e->ts;
-	}
-	if (bpf_ringbuf_output(&events, e, size, flags))
+	if (bpf_ringbuf_output(&events, e, size, wake_flags(st, e->ts)))
 		count_lost(probe);
 skip:
 	st->lvl -= 1;

@@ -14,8 +14,10 @@
  *   | caplen packet bytes       |  from the MAC header (SKBREC_L2) or the
  *   +---------------------------+  network header (SKBREC_L3)
  *
- * The record length reported by the ring buffer is always
- * sizeof(struct skbrec_event) + caplen; user space checks that.
+ * The record length reported by the ring buffer is at least
+ * sizeof(struct skbrec_event) + caplen (user space checks that): a record
+ * built in the ring itself has room for a fixed number of bytes (128, or
+ * the snaplen), and the bytes past caplen are not the packet's.
  */
 #ifndef SKBREC_H
 #define SKBREC_H

@@ -21,13 +21,20 @@ traffic_vs_tcpdump() {
 	tout=$!
 	wait_for td-in.err "listening on"
 	wait_for td-out.err "listening on"
-	skbrec -v -q -s 4096 ${REC_ARGS:-} -o run.skb 2>rec.err &
+	skbrec -v -q -s ${SNAP:-4096} ${REC_ARGS:-} -o run.skb 2>rec.err &
 	rec=$!
 	wait_for rec.err "net_dev_start_xmit: attached"
 	# ARP (empty neighbour table), ICMP, ICMPv6 (with NDP)
 	ip -n $NS_A neigh flush dev $VA
 	ip netns exec $NS_A ping -q -c 3 -i 0.2 10.77.0.2
 	ip netns exec $NS_A ping -q -6 -c 3 -i 0.2 fd77::2
+	# echo requests of 342 to 2042 bytes (IP fragments past the MTU):
+	# at -s 1500 the record is built in the ring for those of 750 bytes
+	# and more, in the scratch slot below (bpf/skbrec.bpf.c,
+	# record_in_ring), and cut at 1500 bytes
+	for size in 300 1000 1400 2000; do
+		ip netns exec $NS_A ping -q -c 1 -s $size 10.77.0.2
+	done
 	# TCP: connect, data, close
 	ip netns exec $NS_B nc -l 7777 >tcp.got &
 	srv=$!
@@ -56,7 +63,8 @@ s.sendto(d, a)' &
 	wait $tin $tout || :
 	grep -q "^[0-9]* events recorded, 0 lost$" rec.err
 	skbcat -j run.skb >run.json
-	python3 "$TOP/tests/skbrec/match.py" run.json in.pcap out.pcap $VA $IFINDEX_A $NETNS_A
+	python3 "$TOP/tests/skbrec/match.py" run.json in.pcap out.pcap $VA $IFINDEX_A $NETNS_A \
+		${SNAP:-4096}
 }
 
 both_sides() {
@@ -129,6 +137,14 @@ sender_context() {
 test_expect_success 'events on the veth are exactly what tcpdump saw' 'run_case traffic_vs_tcpdump'
 test_expect_success 'the same through raw_tp (--no-tp-btf)' '
 	REC_ARGS=--no-tp-btf run_case traffic_vs_tcpdump && grep -q "attached with raw_tp" rec.err'
+test_expect_success 'the same at -s 1500: frames up to the MTU, whole or cut' '
+	SNAP=1500 run_case traffic_vs_tcpdump &&
+	python3 -c "
+import json, sys
+n = sum(1 for l in open(\"run.json\") if (e := json.loads(l)).get(\"type\") == \"event\"
+        and e[\"orig_len\"] > 1500 and e[\"caplen\"] == 1500)
+print(n, \"events cut at 1500 bytes\")
+sys.exit(n < 2)"'
 test_expect_success 'both sides of the veth: ifindex and netns of each namespace' 'run_case both_sides'
 test_expect_success 'an event names the thread that sent the packet' 'run_case sender_context'
 test_expect_success 'the same through raw_tp (--no-tp-btf)' '

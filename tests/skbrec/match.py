@@ -3,7 +3,7 @@
 """match.py - check skbrec events against what tcpdump captured on one
 interface (tests/t1100-skbrec-veth.sh).
 
-  match.py EVENTS.jsonl IN.pcap OUT.pcap IFNAME IFINDEX NETNS
+  match.py EVENTS.jsonl IN.pcap OUT.pcap IFNAME IFINDEX NETNS [SNAPLEN]
 
 EVENTS.jsonl is `skbcat -j` of the recording.  IN.pcap / OUT.pcap are
 tcpdump -Q in / -Q out on IFNAME, started before skbrec and stopped after
@@ -12,7 +12,8 @@ out):
   - every event on IFNAME has ifindex IFINDEX, netns NETNS, starts at the
     MAC header, its protocol is the frame's ethertype, and it is one of
     tcpdump's packets: same original length, bytes equal to the packet's
-    first caplen bytes, all of them when the skb is linear;
+    first caplen bytes, all of them (up to SNAPLEN, skbrec's -s) when the
+    skb is linear;
   - every packet of the test's own traffic (ARP, ICMP echo, ICMPv6 echo,
     UDP to port 9999, TCP port 7777) seen by tcpdump has its event;
   - each of those kinds was seen in both directions.
@@ -67,10 +68,11 @@ def kind(pkt):
 
 
 def main():
-    if len(sys.argv) != 7:
+    if len(sys.argv) not in (7, 8):
         sys.exit(__doc__)
-    jpath, inp, outp, ifname, ifindex, netns = sys.argv[1:]
+    jpath, inp, outp, ifname, ifindex, netns = sys.argv[1:7]
     ifindex, netns = int(ifindex), int(netns)
+    snap = int(sys.argv[7]) if len(sys.argv) == 8 else 0
     pcap = {"in": read_pcap(inp), "out": read_pcap(outp)}
     dirs = {"tp:net:netif_receive_skb": "in", "tp:net:net_dev_start_xmit": "out"}
     evs = {"in": [], "out": []}
@@ -100,7 +102,7 @@ def main():
             for i, (pkt, orig) in enumerate(pcap[d]):
                 if used[i] or orig != ev["orig_len"] or pkt[:len(data)] != data:
                     continue
-                if ev["data_len"] == 0 and len(data) != len(pkt):
+                if ev["data_len"] == 0 and len(data) != min(len(pkt), snap or len(pkt)):
                     continue
                 hit = i
                 break
