@@ -436,6 +436,28 @@ static __always_inline __u32 fill_place(struct skbrec_event *e, struct sk_buff *
  * bpf_probe_read_kernel (a loop the verifier walks whole: kept short). */
 #define COPY_WORDS_DIRECT 16
 
+/* How many of the bytes to keep (from start, at most orig_len and snaplen)
+ * the linear area holds. */
+static __always_inline __u32 linear_caplen(__u32 start, __u32 lin_end, __u32 orig_len)
+{
+	__u32 n = lin_end > start ? lin_end - start : 0;
+
+	if (n > orig_len)
+		n = orig_len;
+	return n < snaplen ? n : snaplen;
+}
+
+/* n (<= COPY_WORDS_DIRECT * 8) bytes from the buffer in place, in words
+ * (the last one whole: d has room for COPY_WORDS_DIRECT words). */
+static __always_inline void copy_words(__u64 *d, const __u64 *w, __u64 n)
+{
+	for (__u32 i = 0; i < COPY_WORDS_DIRECT; i++) {
+		if (8 * i >= n)
+			break;
+		d[i] = w[i];
+	}
+}
+
 /*
  * The bytes tcpdump would see from start: linear data, fragments,
  * frag_list (frags.h), at most snaplen.
@@ -449,21 +471,11 @@ static __always_inline void fill_copy(struct skbrec_event *e, struct sk_buff *ls
 	__u64 caplen;
 
 	/* The linear bytes, then the fragments and the frag_list members. */
-	caplen = lin_end > start ? lin_end - start : 0;
-	if (caplen > e->orig_len)
-		caplen = e->orig_len;
-	caplen = clamp(caplen, snaplen);
+	caplen = clamp(linear_caplen(start, lin_end, e->orig_len), snaplen);
 	fs->off = 0;
 	fs->missing = 0;
 	if (mem && caplen && caplen <= COPY_WORDS_DIRECT * 8) {
-		const __u64 *w = (const __u64 *)(mem + start);
-		__u64 *d = (__u64 *)e->data;
-
-		for (__u32 i = 0; i < COPY_WORDS_DIRECT; i++) {
-			if (8 * i >= caplen)
-				break;
-			d[i] = w[i];
-		}
+		copy_words((__u64 *)e->data, (const __u64 *)(mem + start), caplen);
 		fs->off = caplen;
 	} else if (caplen && bpf_probe_read_kernel(e->data, caplen, head + start) == 0)
 		fs->off = caplen;
@@ -702,28 +714,16 @@ static __always_inline int record_in_ring(void *ctx, __u64 cfg, struct skbrec_ev
 	__u32 cap, len = ls->len;
 
 	place_of(&pl, ls, data_off, len, ls->data_len);
-	cap = pl.lin_end > pl.start ? pl.lin_end - pl.start : 0;
-	if (cap > pl.orig_len)
-		cap = pl.orig_len;
-	if (cap > snaplen)
-		cap = snaplen;
+	cap = linear_caplen(pl.start, pl.lin_end, pl.orig_len);
 	if (cap < pl.orig_len && cap < snaplen)
 		return 0;   /* bytes in fragments too */
 	/* the bytes first, in the branch that reserved: the verifier keeps
 	 * each reservation's size with its copy */
 	if (cap <= RING_DIRECT_BYTES) {
-		const __u64 *w = (const __u64 *)(mem + pl.start);
-		__u64 *d;
-
 		r = bpf_ringbuf_reserve(&events, sizeof(*r) + RING_DIRECT_BYTES, 0);
 		if (!r)
 			return 0;   /* full: the scratch path counts it lost */
-		d = (__u64 *)r->data;
-		for (__u32 i = 0; i < COPY_WORDS_DIRECT; i++) {
-			if (8 * i >= cap)
-				break;
-			d[i] = w[i];
-		}
+		copy_words((__u64 *)r->data, (const __u64 *)(mem + pl.start), cap);
 		r->flags = pl.flags;
 	} else if (snaplen > RING_DIRECT_BYTES && cap >= snaplen / 2) {
 		/* at most twice the bytes it holds */
