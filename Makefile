@@ -185,8 +185,9 @@ $(O)/bench/minrec.skel.h: $(O)/bench/minrec.bpf.o
 $(O)/bench/minrec/minrec.o: $(O)/bench/minrec.skel.h
 $(O)/bench/minrec/minrec.o: ALL_CFLAGS += $(BPF_CFLAGS) -I$(O)/bench
 
-$(O)/minrec: $(O)/bench/minrec/minrec.o
-	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(BPF_LIBS) -lz
+# skbrec's ring reader: the floor reads the ring as skbrec does
+$(O)/minrec: $(O)/bench/minrec/minrec.o $(O)/cmd/skbrec/ring.o
+	$(call msg,LINK,$@)$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(BPF_LIBS) -lz
 
 # bench/bpf-profile.sh's reader of a BPF program's JIT image.
 $(O)/bench/jitimg/jitimg.o: ALL_CFLAGS += $(BPF_CFLAGS)

@@ -35,6 +35,13 @@ traffic_vs_tcpdump() {
 	for size in 300 1000 1400 2000; do
 		ip netns exec $NS_A ping -q -c 1 -s $size 10.77.0.2
 	done
+	# MANY: 160 more echo requests, of sizes that are no multiple of 8,
+	# so records start and wrap at every offset of a small ring
+	if [ -n "${MANY:-}" ]; then
+		for size in 21 77 130 203; do
+			ip netns exec $NS_A ping -q -c 40 -i 0.005 -s $size 10.77.0.2
+		done
+	fi
 	# TCP: connect, data, close
 	ip netns exec $NS_B nc -l 7777 >tcp.got &
 	srv=$!
@@ -145,6 +152,11 @@ n = sum(1 for l in open(\"run.json\") if (e := json.loads(l)).get(\"type\") == \
         and e[\"orig_len\"] > 1500 and e[\"caplen\"] == 1500)
 print(n, \"events cut at 1500 bytes\")
 sys.exit(n < 2)"'
+# skbrec's reader (cmd/skbrec/ring.c) walks the kernel's ring itself: a
+# 16 KiB ring, wrapped ~20 times by records of every size, must hand over
+# every record whole, records that straddle its end included.
+test_expect_success 'the same through a 16 KiB ring, wrapped over and over' '
+	REC_ARGS="-b 16k" SNAP=256 MANY=1 run_case traffic_vs_tcpdump'
 test_expect_success 'both sides of the veth: ifindex and netns of each namespace' 'run_case both_sides'
 test_expect_success 'an event names the thread that sent the packet' 'run_case sender_context'
 test_expect_success 'the same through raw_tp (--no-tp-btf)' '

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * minrec - the minimal recorder of bench/rec-cost.sh: loads minrec.bpf.c,
- * reads its ring buffer until SIGINT/SIGTERM, counts the records and prints
- * "N events recorded, M lost" on stderr, as skbrec does.  A benchmark
+ * reads its ring buffer with skbrec's reader (cmd/skbrec/ring.c) until
+ * SIGINT/SIGTERM, counts the records and prints "N events recorded, M
+ * lost" on stderr, as skbrec does.  A benchmark
  * baseline, not a tool: it writes nothing.  `minrec --empty`: programs that
  * return at once (the cost of being attached at all); `--rx`: on
  * net:netif_receive_skb only (one program a packet, as tcpdump's one tap);
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "minrec.skel.h"
+#include "../../cmd/skbrec/ring.h"
 
 static volatile sig_atomic_t stop;
 static unsigned long long events;
@@ -27,19 +29,18 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static int on_event(void *ctx, void *data, size_t len)
+static void on_event(void *ctx, void *data, size_t len)
 {
 	(void)ctx;
 	(void)data;
 	(void)len;
 	events++;
-	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct minrec_bpf *skel;
-	struct ring_buffer *rb = NULL;
+	struct ring *rb = NULL;
 	bool empty = false, rx_only = false;
 	unsigned long bytes = 0;
 	char *end;
@@ -71,24 +72,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "minrec: cannot load or attach its programs\n");
 		goto out;
 	}
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
+	rb = ring_open(bpf_map__fd(skel->maps.events), on_event, NULL);
 	if (!rb) {
 		fprintf(stderr, "minrec: no ring buffer\n");
 		goto out;
 	}
 	while (!stop) {
-		int n = ring_buffer__poll(rb, 100);
+		long n = ring_poll(rb, 100);
 
 		if (n < 0 && n != -EINTR) {
-			fprintf(stderr, "minrec: ring buffer poll: %d\n", n);
+			fprintf(stderr, "minrec: ring buffer poll: %ld\n", n);
 			goto out;
 		}
 	}
-	ring_buffer__consume(rb);
+	ring_consume(rb);
 	fprintf(stderr, "%llu events recorded, %llu lost\n", events, skel->bss->lost);
 	err = 0;
 out:
-	ring_buffer__free(rb);
+	ring_close(rb);
 	minrec_bpf__destroy(skel);
 	return err;
 }

@@ -6,6 +6,7 @@
  */
 #include "skbrec.h"
 #include "cli.h"
+#include "ring.h"
 #include "../../bpf/skbrec.h"
 
 #include <bpf/bpf.h>
@@ -34,7 +35,7 @@ struct recorder {
 	struct rec_bpf *bpf;
 	struct rec_output *out;
 	struct events *es;
-	struct ring_buffer *rb;
+	struct ring *rb;
 	uint64_t *lostvals;     /* one per possible CPU */
 	int ncpu;
 	pid_t child;            /* --cmd, -1: none or ended */
@@ -64,20 +65,20 @@ static uint64_t now_ns(clockid_t c)
 	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
-static int on_record(void *arg, void *data, size_t size)
+static void on_record(void *arg, void *data, size_t size)
 {
 	struct recorder *r = arg;
 	struct skb_event ev;
 	int err;
 
 	if (r->err || r->full)
-		return 0;
+		return;
 	if (events_decode(r->es, data, size, &ev))
-		return 0;
+		return;
 	err = recout_event(r->out, &ev);
 	if (err) {
 		r->err = err;
-		return 0;
+		return;
 	}
 	rec_probe_of(ev.probe)->events++;
 	r->events++;
@@ -85,7 +86,6 @@ static int on_record(void *arg, void *data, size_t size)
 		r->missing++;
 	if (r->cfg->count && r->events >= r->cfg->count)
 		r->full = true;
-	return 0;
 }
 
 /* Read the kernel's per-probe lost counters; write a LOST record for each
@@ -289,7 +289,7 @@ static int setup_output(struct recorder *r)
 		skb_warn("out of memory");
 		return -1;
 	}
-	r->rb = ring_buffer__new(recbpf_ring_fd(r->bpf), on_record, r, NULL);
+	r->rb = ring_open(recbpf_ring_fd(r->bpf), on_record, r);
 	if (!r->rb) {
 		skb_warn("ring buffer: %s", strerror(errno));
 		return -1;
@@ -336,16 +336,16 @@ static void record_loop(struct recorder *r)
 	uint64_t lost_every = r->probes.n <= 256 ? NS_PER_S / 10 : NS_PER_S;
 
 	while (!stop_sig && !r->full && !r->err) {
-		int n = ring_buffer__poll(r->rb, 100);
+		/* the kernel wakes us only when a lot is waiting: what is
+		 * there is read after the timeout too */
+		long n = ring_poll(r->rb, 100);
 		uint64_t now;
 
 		if (n < 0 && n != -EINTR) {
-			skb_warn("ring buffer: %s", strerror(-n));
-			r->err = n;
+			skb_warn("ring buffer: %s", strerror((int)-n));
+			r->err = (int)n;
 			break;
 		}
-		/* the kernel wakes us only when a lot is waiting */
-		ring_buffer__consume(r->rb);
 		now = now_ns(CLOCK_MONOTONIC);
 		if (now - last_lost >= lost_every) {
 			poll_lost(r);
@@ -381,7 +381,7 @@ static int finish(struct recorder *r)
 
 	recbpf_detach(r->bpf);
 	if (!r->err)
-		ring_buffer__consume(r->rb);
+		ring_consume(r->rb);
 	poll_lost(r);
 	if (events_malformed(r->es))
 		skb_warn("%llu malformed ring records ignored",
@@ -428,7 +428,7 @@ static void cleanup(struct recorder *r)
 {
 	if (r->out)
 		recout_close(r->out);
-	ring_buffer__free(r->rb);
+	ring_close(r->rb);
 	events_free(r->es);
 	free(r->lostvals);
 	recbpf_close(r->bpf);
