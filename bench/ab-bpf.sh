@@ -15,7 +15,9 @@
 # new build (default build/), REC_ARGS=... options for both recorders,
 # FILTER=EXPR adds -f EXPR (an expression with spaces: not in REC_ARGS),
 # PAYLOAD=... the UDP payload bytes (64), TCP=1 an iperf3 TCP stream
-# instead (GSO packets, payload in page fragments).
+# instead (GSO packets, payload in page fragments).  OLD_ARGS=... and
+# NEW_ARGS=... add options for one side only (two settings of one build:
+# bench/ab-bpf.sh build, NEW_ARGS='-b 4m').
 set -eu
 OLD=${1:?usage: bench/ab-bpf.sh OLD_BUILD [ROUNDS] [SECONDS]}
 R=${2:-4}
@@ -39,25 +41,25 @@ prog_sums() {
 		| "\(map(.t) | add // 0) \(map(.c) | add // 0)"'
 }
 
-start() {   # start BUILD_DIR OUT: its pid in $started
-	# shellcheck disable=SC2086 # REC_ARGS: words on purpose
-	"$1/skbrec" ${FILTER:+-f "$FILTER"} ${REC_ARGS:-} -o "$2" 2>"$2.err" &
+start() {   # start BUILD_DIR OUT SIDE_ARGS: its pid in $started
+	# shellcheck disable=SC2086 # REC_ARGS, SIDE_ARGS: words on purpose
+	"$1/skbrec" ${FILTER:+-f "$FILTER"} ${REC_ARGS:-} $3 -o "$2" 2>"$2.err" &
 	started=$!
 }
 
 for ((i = 1; i <= R; i++)); do
 	for first in old new; do
 		if [ $first = old ]; then
-			a=$OLD b=$BUILD second=new
+			a=$OLD b=$BUILD second=new aa=${OLD_ARGS:-} ba=${NEW_ARGS:-}
 		else
-			a=$BUILD b=$OLD second=old
+			a=$BUILD b=$OLD second=old aa=${NEW_ARGS:-} ba=${OLD_ARGS:-}
 		fi
 		prog_ids >"$W/ids0"
-		start "$a" "$W/a.skb"
+		start "$a" "$W/a.skb" "$aa"
 		rec=$started
 		sleep 1.5
 		prog_ids >"$W/ids1"
-		start "$b" "$W/b.skb"
+		start "$b" "$W/b.skb" "$ba"
 		rec2=$started
 		sleep 1.5
 		prog_ids >"$W/ids2"
@@ -82,4 +84,4 @@ for b in old new; do
 	printf '%-6s %8s %8s %8s\n' $b "$f" "$s" $(( (f + s) / 2 ))
 done
 echo "(BPF ns per program run, median of $R rounds of ${DUR}s each order, $what;" \
-	"old: $OLD, new: $BUILD; kernel $(uname -r))"
+	"old: $OLD${OLD_ARGS:+ $OLD_ARGS}, new: $BUILD${NEW_ARGS:+ $NEW_ARGS}; kernel $(uname -r))"
