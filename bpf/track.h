@@ -226,25 +226,33 @@ static __always_inline int track_read(struct track_bytes *b, unsigned char *head
 {
 	__u64 m[8] = {};
 
-	for (__u32 i = 0; i < 8; i++)
-		b->w[i] = 0;
-	if (mem) {
+	const __u64 *w = (const __u64 *)(mem + off);
+
+	len = clamp(len, TRACK_FP_MAX);
+	if (mem && len == TRACK_FP_MAX) {
+		/* the usual packet: all 64 bytes there, a plain copy */
+		for (__u32 i = 0; i < 8; i++)
+			b->w[i] = w[i];
+	} else if (mem) {
 		/* mem: the buffer as memory the program loads from (ptr_mem,
 		 * 6.17+), no helper call.  The words holding the len bytes,
-		 * and the bytes of the last one past len zeroed, as the
-		 * helper's read into zeroed words leaves them. */
-		const __u64 *w = (const __u64 *)(mem + off);
-
-		len = clamp(len, TRACK_FP_MAX);
+		 * the bytes past len zeroed, as the helper's read into zeroed
+		 * words leaves them; each word stored once. */
 		for (__u32 i = 0; i < 8; i++) {
-			if (8 * i >= len)
-				break;
-			b->w[i] = w[i];
-			if (8 * i + 8 > len)
-				b->w[i] &= (1ULL << (8 * (len - 8 * i))) - 1;
+			__u64 v = 0;
+
+			if (8 * i < len) {
+				v = w[i];
+				if (8 * i + 8 > len)
+					v &= (1ULL << (8 * (len - 8 * i))) - 1;
+			}
+			b->w[i] = v;
 		}
-	} else if (bpf_probe_read_kernel(b->w, clamp(len, TRACK_FP_MAX), head + off)) {
-		return -1;
+	} else {
+		for (__u32 i = 0; i < 8; i++)
+			b->w[i] = 0;
+		if (bpf_probe_read_kernel(b->w, len, head + off))
+			return -1;
 	}
 	b->iplen = track_masks((const __u8 *)b->w, m);
 	for (__u32 i = 0; i < 8; i++)
@@ -266,6 +274,13 @@ static __always_inline __u64 track_fp(const struct track_bytes *b, __u32 len, __
 	if (b->iplen < len)
 		len = b->iplen;
 	h = len;
+	if (len == TRACK_FP_MAX) {
+		/* the usual packet: every word whole */
+		for (__u32 i = 0; i < 8; i++)
+			h = track_mix(h, b->w[i]);
+		*used = len;
+		return h;
+	}
 	for (__u32 i = 0; i < 8; i++) {
 		v = b->w[i];
 		if (8 * i >= len)
